@@ -1,0 +1,48 @@
+/**
+ * GET /functions/v1/whoami: the caller's identity as the database sees it.
+ * The query runs as the caller (role + claims set like PostgREST), so what it returns is what RLS lets them see:
+ * `auth.uid()`, the database role, and their own profile row. A valid token whose account was deleted has no
+ * visible profile and is answered 401, like any other token that no longer names a person.
+ */
+import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
+import { asCaller } from '../_shared/db.ts';
+import { HttpError } from '../_shared/errors.ts';
+
+export type WhoamiBody = {
+  id: string;
+  email: string | null;
+  role: string;
+  isAnonymous: boolean;
+  databaseRole: string;
+  profile: { displayName: string | null; createdAt: string };
+};
+
+type IdentityRow = {
+  user_id: string;
+  database_role: string;
+  display_name: string | null;
+  created_at: Date;
+};
+
+export const app = createFunctionApp('whoami');
+
+app.get('/', requireUser, async (c) => {
+  const claims = userClaims(c);
+  const [row] = await asCaller(claims, (tx) =>
+    tx<IdentityRow[]>`
+      select auth.uid() as user_id, current_user as database_role, p.display_name, p.created_at
+      from public.profiles as p
+      where p.id = (select auth.uid())`
+  );
+  if (!row) throw new HttpError(401, 'This account no longer exists');
+  const body: WhoamiBody = {
+    id: row.user_id,
+    email: claims.email || null,
+    role: claims.role,
+    isAnonymous: claims.is_anonymous === true,
+    databaseRole: row.database_role,
+    profile: { displayName: row.display_name, createdAt: row.created_at.toISOString() },
+  };
+  c.header('cache-control', 'no-store');
+  return c.json(body);
+});

