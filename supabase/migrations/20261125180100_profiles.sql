@@ -62,3 +62,5 @@ comment on function private.create_profile_for_new_user() is
 create trigger on_auth_user_created
   after insert on auth.users
   for each row execute function private.create_profile_for_new_user();
+
+revoke execute on all functions in schema private from public;
