@@ -12,11 +12,10 @@ export function jwtSecret(): string {
 
 /** The API keys `supabase status` prints: long-lived tokens for the anon and service_role roles. */
 export async function apiKey(role: 'anon' | 'service_role', secret = jwtSecret()): Promise<string> {
-  // Same claims as the CLI's demo keys (iss supabase-demo, no subject, expiry in 2032).
-  return await new SignJWT({ role })
+  // The CLI's demo keys, claim for claim and in the same order: with the demo secret these are byte for byte the
+  // keys `supabase status` prints, so any Supabase tool or example configured with them works here.
+  return await new SignJWT({ iss: 'supabase-demo', role, exp: 1983812996 })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer('supabase-demo')
-    .setExpirationTime(1983812996)
     .sign(new TextEncoder().encode(secret));
 }
 

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench`: figures measured side by side in one run, never pass/fail on time.
+ *
+ * Function overhead: p50/p99 latency and throughput of `health` (gateway + Hono app + one query as anon) and of
+ * `whoami` (the same + JWT verification + a transaction as the caller through RLS), both on local Deno, against a
+ * bare Hono handler on the same runtime. Load is bounded and on loopback: a closed loop of a fixed number of
+ * kept-alive connections and requests per target, after a warm-up, timed per request with performance.now()
+ * (autocannon, tried first, reports whole milliseconds, too coarse for sub-millisecond handlers). Client and
+ * servers share the machine, so the ratios are the figures to compare between runs, not the absolute numbers.
+ */
+import { spawn } from 'node:child_process';
+import { Agent, get as httpGet } from 'node:http';
+import { freePort, startThrowawayCluster } from './lib/postgres.ts';
+import { applyPlatformStandIn, bin, demoAccounts, pushMigrations, repoRoot, startFunctions } from './lib/stack.ts';
+import { bold, dim, step } from './lib/steps.ts';
+import { apiKey, jwtSecret, userAccessToken } from './lib/tokens.ts';
+
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const requests = Number(process.env.BENCH_REQUESTS ?? 4000);
+const warmup = Math.min(500, requests);
+
+type Figures = { name: string; p50: number; p99: number; rps: number; errors: number };
+
+/** One GET on a kept-alive connection; resolves with its latency in ms, or -1 when the answer was not a 200. */
+function timedGet(agent: Agent, url: URL, headers: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const request = httpGet(url, { agent, headers }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode === 200 ? performance.now() - started : -1));
+    });
+    request.on('error', () => resolve(-1));
+  });
+}
+
+/** `amount` requests from `connections` concurrent clients, each sending its next request when the last is answered. */
+async function closedLoop(url: URL, headers: Record<string, string>, amount: number): Promise<{ latencies: number[]; seconds: number; errors: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let errors = 0;
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (issued < amount) {
+      issued += 1;
+      const latency = await timedGet(agent, url, headers);
+      if (latency < 0) errors += 1;
+      else latencies.push(latency);
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { latencies, seconds, errors };
+}
+
+const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
+
+async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Figures> {
+  await closedLoop(new URL(url), headers, warmup);
+  const { latencies, seconds, errors } = await closedLoop(new URL(url), headers, requests);
+  const sorted = latencies.sort((a, b) => a - b);
+  return { name, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), rps: requests / seconds, errors };
+}
+
+async function startBareHono(port: number): Promise<() => void> {
+  const child = spawn(bin('deno'), ['run', '--config', `${repoRoot}functions/deno.json`, '--allow-net', '--allow-env', `${repoRoot}scripts/bench/bare-hono.ts`], {
+    env: { ...process.env, BARE_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
+    child.once('exit', (code) => reject(new Error(`bare Hono exited with ${code}`)));
+  });
+  return () => child.kill('SIGTERM');
+}
+
+const cleanups: Array<() => unknown> = [];
+try {
+  console.log(bold('HealSpace benchmarks'), dim(`(${connections} connections, ${requests} requests per target after ${warmup} warm-up, loopback)`));
+  const server = await step('Throwaway database: Debian PostgreSQL', () => startThrowawayCluster());
+  cleanups.push(() => server.stop());
+  await step('Platform stand-in, migrations and seed', async () => {
+    await applyPlatformStandIn(server.url);
+    await pushMigrations(server.url);
+  });
+  const secret = jwtSecret();
+  const functionsPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${functionsPort}`;
+  const functions = await step('Edge functions on Deno', async () =>
+    startFunctions(functionsPort, { dbUrl: server.url, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret }, () => {})
+  );
+  cleanups.push(() => functions.stop());
+  const barePort = await freePort();
+  cleanups.push(await step('Bare Hono handler on Deno', () => startBareHono(barePort)));
+
+  const [client] = await demoAccounts(server.url);
+  const token = await userAccessToken(client, { apiUrl, secret, expiresInSeconds: 3600 });
+
+  const bare = await step('Load: bare Hono', () => load('bare Hono handler (baseline)', `http://127.0.0.1:${barePort}/bare`));
+  const health = await step('Load: health', () => load('health (gateway, one query as anon)', `${functions.url}/health`));
+  const whoami = await step('Load: whoami', () =>
+    load('whoami (JWT, transaction as caller, RLS)', `${functions.url}/whoami`, { authorization: `Bearer ${token}` })
+  );
+
+  const ratio = (value: number, base: number) => (base > 0 ? `${(value / base).toFixed(1)}×` : 'n/a');
+  console.log(`\n${bold('Function overhead')}`);
+  console.log(`  ${'target'.padEnd(44)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'req/s'.padStart(8)} ${'p50 vs bare'.padStart(12)} ${'req/s vs bare'.padStart(14)} ${'errors'.padStart(7)}`);
+  for (const figures of [bare, health, whoami]) {
+    console.log(
+      `  ${figures.name.padEnd(44)} ${figures.p50.toFixed(2).padStart(7)} ${figures.p99.toFixed(2).padStart(7)} ${figures.rps.toFixed(0).padStart(8)} ` +
+        `${ratio(figures.p50, bare.p50).padStart(12)} ${ratio(figures.rps, bare.rps).padStart(14)} ${String(figures.errors).padStart(7)}`,
+    );
+  }
+  if (bare.errors + health.errors + whoami.errors > 0) console.log(dim('\nErrors are non-200 answers or failed connections: the figures above exclude them.'));
+} catch (error) {
+  if (!(error instanceof Error && error.name === 'StepError')) console.error(error);
+  process.exitCode = 1;
+} finally {
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+}
