@@ -76,7 +76,14 @@ const server = Deno.serve({
   const [, name, rest = ''] = match;
   const handler = handlers.get(name);
   if (!handler) return errorJson(404, `Function not found: ${name}`, 'Not Found');
-  const forwarded = new Request(new URL(`/${name}${rest}${url.search}`, url.origin), request);
+  // Method, headers and body only: copying the whole request would read `request.signal`, which this Deno version
+  // still aborts after every successful response (and warns about on first use).
+  const forwarded = new Request(new URL(`/${name}${rest}${url.search}`, url.origin), {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    duplex: 'half',
+  } as RequestInit);
   try {
     return await handler(forwarded, info);
   } catch (error) {
