@@ -5,30 +5,100 @@ export type Database = {
   
   "public": {
           Tables: {
-            "profiles": {
+            "audit_log": {
                   Row: {
-                    "created_at": string,"display_name": string | null,"id": string,"updated_at": string
+                    "action": string,"actor_db_role": string,"actor_id": string | null,"details": NonNullable<Json>,"id": number,"occurred_at": string,"subject_id": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"display_name"?: string | null,"id": string,"updated_at"?: string
+                    "action": string,"actor_db_role": string,"actor_id"?: string | null,"details"?: NonNullable<Json>,"id"?: never,"occurred_at"?: string,"subject_id"?: string | null
                   }
                   Update: {
-                    "created_at"?: string,"display_name"?: string | null,"id"?: string,"updated_at"?: string
+                    "action"?: string,"actor_db_role"?: string,"actor_id"?: string | null,"details"?: NonNullable<Json>,"id"?: never,"occurred_at"?: string,"subject_id"?: string | null
                   }
                   Relationships: [
                     
                   ]
+                },"profiles": {
+                  Row: {
+                    "allow_messages": boolean,"anonymous_mode": boolean,"avatar_path": string | null,"bio": string | null,"created_at": string,"date_of_birth": string | null,"display_name": string | null,"email": string | null,"first_name": string | null,"hide_date_of_birth": boolean,"hide_interests": boolean,"hide_location": boolean,"hide_occupation": boolean,"hide_phone": boolean,"id": string,"interests": (string)[],"is_active": boolean,"is_anonymous": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"pseudonym": string,"role": Database["public"]['Enums']["app_role"],"show_activity": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id": string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"updated_at"?: string
+                  }
+                  Update: {
+                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id"?: string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"public_profiles": {
+                  Row: {
+                    "allow_messages": boolean,"avatar_path": string | null,"bio": string | null,"date_of_birth": string | null,"display_name": string,"first_name": string | null,"id": string,"interests": (string)[] | null,"is_pseudonym": boolean,"is_therapist": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"show_activity": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "allow_messages": boolean,"avatar_path"?: string | null,"bio"?: string | null,"date_of_birth"?: string | null,"display_name": string,"first_name"?: string | null,"id": string,"interests"?: (string)[] | null,"is_pseudonym": boolean,"is_therapist": boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"show_activity": boolean,"updated_at": string
+                  }
+                  Update: {
+                    "allow_messages"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"date_of_birth"?: string | null,"display_name"?: string,"first_name"?: string | null,"id"?: string,"interests"?: (string)[] | null,"is_pseudonym"?: boolean,"is_therapist"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"show_activity"?: boolean,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "public_profiles_id_fkey"
+      columns: ["id"]
+isOneToOne: true
+      referencedRelation: "my_profile"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "public_profiles_id_fkey"
+      columns: ["id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 }
           }
           Views: {
-            [_ in never]: never
+            "my_profile": {
+                  Row: {
+                    "avatarPath": string | null,"bio": string | null,"createdAt": string,"dateOfBirth": string | null,"email": string | null,"firstName": string | null,"id": string,"interests": (string)[],"isActive": boolean,"isAnonymous": boolean,"lastName": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"privacySettings": Json | null,"pseudonym": string,"role": Database["public"]['Enums']["app_role"],"updatedAt": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"updatedAt"?: string | null
+                         }
+                        Update: {
+                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"updatedAt"?: string | null
+                         }
+                        Relationships: [
+                    
+                  ]
+                }
           }
           Functions: {
-            [_ in never]: never
+            "export_my_data":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"moderation_profiles":
+{ Args: { "after_id"?: string,"page_size"?: number,"role_filter"?: Database["public"]['Enums']["app_role"],"search"?: string }; Returns: {
+              "created_at": string,"email": string,"first_name": string,"id": string,"is_active": boolean,"is_anonymous": boolean,"last_name": string,"last_sign_in_at": string,"role": Database["public"]['Enums']["app_role"]
+            }[]
+                           },
+"set_account_active":
+{ Args: { "active": boolean,"user_id": string }; Returns: undefined
+                           },
+"set_user_role":
+{ Args: { "new_role": Database["public"]['Enums']["app_role"],"user_id": string }; Returns: undefined
+                           },
+"update_privacy_settings":
+{ Args: { "settings": Json }; Returns: Json
+                           }
           }
           Enums: {
-            [_ in never]: never
+            "app_role": "client"|"therapist"|"admin"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -144,7 +214,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            
+            "app_role": ["client", "therapist", "admin"]
           }
         }
 } as const

@@ -70,8 +70,11 @@ const sqlStateStatus: Array<[RegExp, number, string]> = [
   [/^P0002$/, 404, 'Not found'], // no_data_found
 ];
 
-/** Our SQL raises application errors with SQLSTATE 'HS' + HTTP status, e.g. `errcode = 'HS404'`, to choose the answer. */
-const applicationSqlState = /^HS(\d{3})$/;
+/**
+ * Our SQL raises application errors with PostgREST's convention, SQLSTATE 'PT' + HTTP status (`errcode = 'PT404'`),
+ * so an RPC answers the same status through PostgREST (supabase-js) as through a function.
+ */
+const applicationSqlState = /^PT(\d{3})$/;
 
 export function fromPostgresError(error: unknown): HttpError | undefined {
   if (!error || typeof error !== 'object' || !('code' in error) || typeof error.code !== 'string') return undefined;

@@ -40,7 +40,10 @@ export async function pushMigrations(url: string): Promise<string> {
   const result = await supabaseCli(['db', 'push', '--db-url', url, '--include-seed', '--yes']);
   const output = `${result.stdout}${result.stderr}`.trim();
   if (result.code !== 0) {
-    throw new StepError(`supabase db push exited with ${result.code}\n${output.split('\n').slice(-15).join('\n')}`, 'fix the migration named above, then run the command again (`npm run reset` to start from an empty database)');
+    // The CLI prints the failing statement after the error: lead with the error, then the statement's tail.
+    const lines = output.split('\n');
+    const errorLines = lines.filter((line) => /^(ERROR|At statement|Applying migration|Seeding data)/.test(line.trim()));
+    throw new StepError(`supabase db push exited with ${result.code}\n${[...errorLines, ...lines.slice(-12)].join('\n')}`, 'fix the migration named above, then run the command again (`npm run reset` to start from an empty database)');
   }
   return output;
 }
@@ -105,16 +108,23 @@ export async function startFunctions(port: number, env: FunctionsEnv, onLog: (li
   throw new StepError(`the functions gateway did not answer within 60 s\n${recent.join('\n')}`, `is port ${port} taken? set FUNCTIONS_PORT`);
 }
 
+/**
+ * SQL for the app_metadata an access token of `auth.users as u` carries: the stored app metadata passed through our
+ * custom access token hook, exactly as Supabase Auth does before it signs a token (it adds user_role).
+ */
+export const accessTokenAppMetadataSql =
+  `(private.custom_access_token_hook(jsonb_build_object('user_id', u.id, 'claims', jsonb_build_object('app_metadata', coalesce(u.raw_app_meta_data, '{}'::jsonb)))) #> '{claims,app_metadata}')`;
+
 /** The accounts seed.sql creates for local use (marked with `demo_account` in their metadata). */
 export async function demoAccounts(url: string): Promise<Array<AuthUserRow & { label: string }>> {
   const sql = connect(url, { max: 1 });
   try {
     return await sql<Array<AuthUserRow & { label: string }>>`
-      select id, email, phone, coalesce(is_anonymous, false) as is_anonymous, raw_app_meta_data, raw_user_meta_data,
-             raw_user_meta_data ->> 'demo_account' as label
-      from auth.users
-      where raw_user_meta_data ? 'demo_account'
-      order by created_at, email`;
+      select u.id, u.email, u.phone, coalesce(u.is_anonymous, false) as is_anonymous, ${sql.unsafe(accessTokenAppMetadataSql)} as raw_app_meta_data,
+             u.raw_user_meta_data, u.raw_user_meta_data ->> 'demo_account' as label
+      from auth.users as u
+      where u.raw_user_meta_data ? 'demo_account'
+      order by u.created_at, u.email`;
   } finally {
     await sql.end();
   }

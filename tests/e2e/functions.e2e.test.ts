@@ -9,7 +9,7 @@ import { createUser, env, expectErrorShape, forgedTokens, type TestUser, tokenFo
 let member: TestUser;
 
 beforeAll(async () => {
-  member = await createUser('e2e-member', { metadata: { display_name: 'Eve' } });
+  member = await createUser('e2e-member', { metadata: { firstName: 'Eve' } });
 });
 
 const call = (path: string, init: RequestInit = {}) => fetch(`${env.functionsUrl}${path}`, init);

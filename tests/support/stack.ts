@@ -5,6 +5,7 @@
 import { SignJWT } from 'jose';
 import postgres from 'postgres';
 import { afterAll } from 'vitest';
+import { accessTokenAppMetadataSql } from '../../scripts/lib/stack.ts';
 import { type AuthUserRow, userAccessToken } from '../../scripts/lib/tokens.ts';
 
 export const env = {
@@ -42,7 +43,8 @@ export async function createUser(prefix: string, options: { metadata?: Record<st
   const [{ id }] = await sql<{ id: string }[]>`
     select tests.create_supabase_user(${identifier}, metadata => ${sql.json((options.metadata ?? {}) as postgres.JSONValue)}, is_anonymous => ${options.anonymous ?? false}) as id`;
   const [row] = await sql<AuthUserRow[]>`
-    select id, email, phone, is_anonymous, raw_app_meta_data, raw_user_meta_data from auth.users where id = ${id}`;
+    select u.id, u.email, u.phone, u.is_anonymous, ${sql.unsafe(accessTokenAppMetadataSql)} as raw_app_meta_data, u.raw_user_meta_data
+    from auth.users as u where u.id = ${id}`;
   return { ...row, identifier };
 }
 

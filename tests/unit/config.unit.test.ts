@@ -46,3 +46,25 @@ describe('supabase/config.toml functions', () => {
     expect(config).toMatch(/^\[auth\.external\.github\]\nenabled = true\nclient_id = "env\(SUPABASE_AUTH_EXTERNAL_GITHUB_CLIENT_ID\)"/m);
   });
 });
+
+describe('supabase/config.toml identity settings', () => {
+  it('enables the custom access token hook on the function the roles migration creates', () => {
+    expect(config).toMatch(/^\[auth\.hook\.custom_access_token\]\nenabled = true\nuri = "pg-functions:\/\/postgres\/private\/custom_access_token_hook"$/m);
+    const migration = readFileSync(new URL('supabase/migrations/20261125180400_roles.sql', root), 'utf8');
+    expect(migration).toContain('create function private.custom_access_token_hook(event jsonb)');
+    expect(migration).toContain('grant execute on function private.custom_access_token_hook(jsonb) to supabase_auth_admin;');
+  });
+
+  it('configures the avatars bucket exactly as the avatars migration creates it', () => {
+    const bucket = /^\[storage\.buckets\.avatars\]\npublic = (\w+)\nfile_size_limit = "(\d+)MiB"\nallowed_mime_types = \[(.+)\]$/m.exec(config);
+    expect(bucket).not.toBeNull();
+    const [, isPublic, sizeMiB, mimeTypes] = bucket!;
+    const migration = readFileSync(new URL('supabase/migrations/20261125180500_avatars.sql', root), 'utf8');
+    const row = /values \('avatars', 'avatars', (\w+), (\d+), array\[(.+?)\]\)/.exec(migration);
+    expect(row).not.toBeNull();
+    const [, migrationPublic, migrationBytes, migrationMimeTypes] = row!;
+    expect(isPublic).toBe(migrationPublic);
+    expect(Number(sizeMiB) * 1024 * 1024).toBe(Number(migrationBytes));
+    expect(mimeTypes.replaceAll('"', "'")).toBe(migrationMimeTypes);
+  });
+});

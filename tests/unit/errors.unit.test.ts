@@ -62,8 +62,8 @@ describe('Postgres errors', () => {
       .toBe('That already exists');
   });
 
-  it('carry our own application errors (SQLSTATE HSnnn) with their message and status', () => {
-    const error = fromPostgresError({ code: 'HS422', message: 'That slot is no longer available' });
+  it('carry our own application errors (SQLSTATE PTnnn, the PostgREST convention) with their message and status', () => {
+    const error = fromPostgresError({ code: 'PT422', message: 'That slot is no longer available' });
     expect(error?.toBody()).toEqual({ statusCode: 422, message: 'That slot is no longer available', error: 'Unprocessable Entity', details: [] });
   });
 
