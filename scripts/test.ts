@@ -164,10 +164,10 @@ async function databaseAndSuites(): Promise<void> {
 
   let functions: FunctionsServer;
   const secret = jwtSecret();
+  const port = await freePort();
+  const apiUrl = `http://127.0.0.1:${port}`;
   try {
     await step('Test helpers and pgTAP', () => installTestTooling(server.url));
-    const port = await freePort();
-    const apiUrl = `http://127.0.0.1:${port}`;
     functions = await step('Edge functions on Deno (test instance)', async () =>
       startFunctions(port, { dbUrl: server.url, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret }, () => {})
     );
@@ -179,7 +179,11 @@ async function databaseAndSuites(): Promise<void> {
 
   await Promise.all([
     runPgTap(server),
-    runVitest({ DB_URL: server.url, SUPABASE_DB_URL: server.url, JWT_SECRET: secret, FUNCTIONS_URL: functions.url, API_URL: functions.url.replace(/\/functions\/v1$/, '') }),
+    runVitest({
+      DB_URL: server.url, JWT_SECRET: secret, FUNCTIONS_URL: functions.url, API_URL: apiUrl,
+      // What the edge runtime gives a function, for the suites that run function apps in-process.
+      SUPABASE_DB_URL: server.url, SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: await apiKey('service_role', secret),
+    }),
   ]);
 }
 

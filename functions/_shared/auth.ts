@@ -100,6 +100,11 @@ export async function verifyAccessToken(token: string): Promise<AccessTokenClaim
   return payload as AccessTokenClaims;
 }
 
+/** A valid token whose account has since been deleted no longer names a person: 401, like any other bad token. */
+export function accountGone(): HttpError {
+  return unauthorized('This account no longer exists', 'the account was deleted');
+}
+
 /** The caller must be a signed-in user: the anon key or the service key alone is not a person. */
 export function requireUserClaims(claims: AccessTokenClaims): UserClaims {
   if (claims.role !== 'authenticated' || !claims.sub) throw unauthorized('Sign-in required', 'token is not a user session');

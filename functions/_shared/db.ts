@@ -36,6 +36,9 @@ export async function closeDatabase(): Promise<void> {
 /** Claims of the anonymous API role, for unauthenticated work that must still run under RLS. */
 export const anonClaims: AccessTokenClaims = { role: 'anon' };
 
+/** Claims of the service role, for server work done after the function itself has verified the caller. */
+export const serviceRoleClaims: AccessTokenClaims = { role: 'service_role' };
+
 /** Runs `work` in one transaction as the caller: role and claims set with `set_config(…, true)` like PostgREST. */
 export async function asCaller<T>(claims: AccessTokenClaims, work: (tx: Transaction) => Promise<T>): Promise<T> {
   const role: ApiRole = claims.role;

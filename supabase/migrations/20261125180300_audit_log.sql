@@ -58,7 +58,7 @@ create trigger audit_log_refuse_truncate
 
 -- security definer: triggers and functions running as the caller (authenticated) record events in a table the
 -- caller may not write to.
-create function private.write_audit(action text, subject_id uuid, details jsonb default '{}')
+create function private.write_audit(action text, subject_id uuid, details jsonb default '{}', actor_id uuid default auth.uid())
 returns void
 language sql
 security definer
@@ -66,12 +66,12 @@ set search_path = ''
 as $$
   insert into public.audit_log (action, actor_id, actor_db_role, subject_id, details)
   values (
-    write_audit.action, auth.uid(), coalesce(auth.jwt() ->> 'role', session_user::text), write_audit.subject_id,
+    write_audit.action, write_audit.actor_id, coalesce(auth.jwt() ->> 'role', session_user::text), write_audit.subject_id,
     coalesce(write_audit.details, '{}')
   );
 $$;
-comment on function private.write_audit(text, uuid, jsonb) is
-  'Appends one audit event with the caller''s auth.uid(). Security definer so that callers without write access can be audited.';
+comment on function private.write_audit(text, uuid, jsonb, uuid) is
+  'Appends one audit event, by default on behalf of auth.uid(). Security definer so that callers without write access can be audited.';
 
 -- security definer: runs for the profile's owner or an admin, who may not call private.write_audit themselves
 -- (nobody outside the database can append, so nobody can forge an event).

@@ -39,6 +39,18 @@ describe('functions over HTTP', () => {
     }
   });
 
+  it('DELETE /functions/v1/account deletes the caller\'s account, after which their token is refused', async () => {
+    const leaving = await createUser('e2e-leaving');
+    const headers = { authorization: `Bearer ${await tokenFor(leaving)}`, 'content-type': 'application/json' };
+    const unconfirmed = await call('/account', { method: 'DELETE', headers, body: '{}' });
+    expect(unconfirmed.status).toBe(400);
+    expectErrorShape(await unconfirmed.json(), 400);
+    const response = await call('/account', { method: 'DELETE', headers, body: JSON.stringify({ confirm: true }) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ deleted: true, userId: leaving.id, filesRemoved: 0 });
+    expect((await call('/whoami', { headers })).status).toBe(401);
+  });
+
   it('answers an unknown function with a 404 in the error shape', async () => {
     const response = await call('/no-such-function');
     expect(response.status).toBe(404);

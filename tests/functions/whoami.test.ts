@@ -32,6 +32,7 @@ describe('GET /whoami', () => {
       role: 'authenticated',
       isAnonymous: false,
       databaseRole: 'authenticated',
+      appRole: 'client',
       profile: { displayName: 'Mira' },
     });
   });

@@ -1,0 +1,64 @@
+/**
+ * DELETE /functions/v1/account: a person deletes their own account, everything of theirs with it.
+ *   body: { "confirm": true }   (so a stray request cannot delete anyone)
+ * 1. The caller's token is verified and their avatar files are listed as the caller (RLS decides what is theirs).
+ * 2. The files are removed through the Storage API with the service role: that deletes the stored bytes, not only the
+ *    rows. If Storage cannot be reached, nothing is deleted and the answer is 503: no half-deleted accounts.
+ * 3. private.delete_account runs as the service role: it refuses while files remain, records the deletion in the
+ *    audit log and deletes the auth user, which cascades to every row of theirs.
+ */
+import { StorageClient } from '@supabase/storage-js';
+import { z } from 'zod';
+import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
+import { accountGone } from '../_shared/auth.ts';
+import { asCaller, serviceRoleClaims } from '../_shared/db.ts';
+import { requireEnv } from '../_shared/env.ts';
+import { HttpError } from '../_shared/errors.ts';
+import { log } from '../_shared/log.ts';
+import { jsonBody } from '../_shared/validate.ts';
+
+export type AccountDeletedBody = { deleted: true; userId: string; filesRemoved: number };
+
+const avatarsBucket = 'avatars';
+const deletionRequest = z.object({ confirm: z.literal(true, { error: 'Set confirm to true to delete your account' }) }).strict();
+
+async function removeFiles(paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  // storage-js alone (what supabase-js uses for .storage): the full client would also start Realtime, which needs
+  // a WebSocket implementation that Node 20 (vitest) lacks.
+  const serviceKey = requireEnv('SUPABASE_SERVICE_ROLE_KEY');
+  const storage = new StorageClient(`${requireEnv('SUPABASE_URL').replace(/\/$/, '')}/storage/v1`, {
+    apikey: serviceKey,
+    authorization: `Bearer ${serviceKey}`,
+  });
+  let failure: string | undefined;
+  try {
+    const { error } = await storage.from(avatarsBucket).remove(paths);
+    failure = error?.message;
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
+  }
+  if (failure !== undefined) {
+    log('warn', 'account_deletion_storage_unavailable', { message: failure });
+    throw new HttpError(503, 'Your files could not be removed right now, so nothing was deleted; try again shortly');
+  }
+}
+
+export const app = createFunctionApp('account');
+
+app.delete('/', requireUser, async (c) => {
+  const claims = userClaims(c);
+  await jsonBody(c, deletionRequest);
+  const files = await asCaller(claims, async (tx) => {
+    const [account] = await tx`select 1 from public.profiles where id = (select auth.uid())`;
+    if (!account) throw accountGone();
+    return await tx<{ name: string }[]>`
+      select o.name from storage.objects as o
+      where o.bucket_id = ${avatarsBucket} and (storage.foldername(o.name))[1] = (select auth.uid())::text`;
+  });
+  await removeFiles(files.map((file) => file.name));
+  await asCaller(serviceRoleClaims, (tx) => tx`select private.delete_account(${claims.sub})`);
+  log('info', 'account_deleted', { files_removed: files.length });
+  const body: AccountDeletedBody = { deleted: true, userId: claims.sub, filesRemoved: files.length };
+  return c.json(body);
+});

@@ -1,0 +1,44 @@
+-- Account deletion (private.delete_account, called by the `account` function as the service role): everything of
+-- the person goes, the fact of the deletion stays, and it cannot run while Storage still holds their files.
+-- Threat ids: AD-01 … AD-07.
+begin;
+select plan(9);
+
+select tests.create_supabase_user('leaving', metadata => '{"firstName": "Lee"}');
+select tests.create_supabase_user('with-files');
+insert into storage.objects (bucket_id, name) values ('avatars', tests.get_supabase_uid('with-files') || '/me.png');
+
+--- who may call it
+select ok(has_function_privilege('service_role', 'private.delete_account(uuid)', 'execute'), 'AD-01: the service role may delete accounts');
+select ok(not has_function_privilege('authenticated', 'private.delete_account(uuid)', 'execute')
+  and not has_function_privilege('anon', 'private.delete_account(uuid)', 'execute'),
+  'AD-01: the API roles may not (the account function verifies the caller first)');
+select tests.authenticate_as('leaving');
+select throws_ok(format('select private.delete_account(%L)', tests.get_supabase_uid('with-files')), '42501', null,
+  'AD-02: a user cannot delete someone else''s account (nor their own) by calling it');
+
+--- as the account function does
+select tests.authenticate_as_service_role();
+select throws_ok(format('select private.delete_account(%L)', tests.get_supabase_uid('with-files')), 'PT409',
+  'The account still has files in Storage; remove them through the Storage API first',
+  'AD-03: it refuses while Storage holds the person''s files (their bytes would be orphaned)');
+select throws_ok(format('select private.delete_account(%L)', gen_random_uuid()), 'PT404', 'No such account', 'AD-04: an unknown account is a 404');
+select set_config('tests.leaving', tests.get_supabase_uid('leaving')::text, true);
+select lives_ok(format('select private.delete_account(%L)', tests.get_supabase_uid('leaving')), 'AD-05: the service role deletes an account');
+
+reset role;
+select is_empty(format($$
+  select 'auth.users' from auth.users where id = %1$L
+  union all select 'profiles' from public.profiles where id = %1$L
+  union all select 'public_profiles' from public.public_profiles where id = %1$L
+  union all select 'storage.objects' from storage.objects where name like %1$L || '/%%'$$, current_setting('tests.leaving')),
+  'AD-06: nothing of the person is left in auth, profiles, public cards or Storage');
+select results_eq(
+  format($$select action, actor_id::text, actor_db_role from public.audit_log where subject_id = %L$$, current_setting('tests.leaving')),
+  format($$values ('account_deleted'::text, %L::text, 'service_role'::text)$$, current_setting('tests.leaving')),
+  'AD-07: the audit log records that the person deleted their account');
+select isnt_empty(format($$select 1 from public.profiles where id = %L$$, tests.get_supabase_uid('with-files')),
+  'AD-07: … and the refused deletion changed nothing');
+
+select * from finish();
+rollback;

@@ -1,0 +1,79 @@
+/**
+ * `account` in-process against the real test database: a person deletes their own account; nothing is left of them
+ * but the audit record, and nothing is deleted at all when their files cannot be removed first.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { app } from '../../functions/account/app.ts';
+import { closeDatabase } from '../../functions/_shared/db.ts';
+import { adminSql, createUser, expectErrorShape, forgedTokens, tokenFor } from '../support/stack.ts';
+
+afterAll(closeDatabase);
+
+const deleteAccount = (token: string | undefined, body: unknown = { confirm: true }) =>
+  app.request('/account', {
+    method: 'DELETE',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+async function leftovers(userId: string): Promise<Record<string, number>> {
+  const [row] = await adminSql()<Record<string, number>[]>`
+    select (select count(*)::int from auth.users where id = ${userId}) as auth_users,
+           (select count(*)::int from auth.identities where user_id = ${userId}) as identities,
+           (select count(*)::int from public.profiles where id = ${userId}) as profiles,
+           (select count(*)::int from public.public_profiles where id = ${userId}) as public_profiles`;
+  return row;
+}
+
+describe('DELETE /account', () => {
+  it('deletes the caller\'s account and everything of theirs, and records the deletion', async () => {
+    const person = await createUser('account-leaving', { metadata: { firstName: 'Lea' } });
+    const token = await tokenFor(person);
+    const response = await deleteAccount(token);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ deleted: true, userId: person.id, filesRemoved: 0 });
+    expect(await leftovers(person.id)).toEqual({ auth_users: 0, identities: 0, profiles: 0, public_profiles: 0 });
+    const [audit] = await adminSql()`select action, actor_id, actor_db_role from public.audit_log where subject_id = ${person.id} and action = 'account_deleted'`;
+    expect(audit).toEqual({ action: 'account_deleted', actor_id: person.id, actor_db_role: 'service_role' });
+    const again = await deleteAccount(token);
+    expect(again.status, 'the token of a deleted account is refused').toBe(401);
+  });
+
+  it('deletes nothing and answers 503 when the Storage API cannot remove the person\'s files', async () => {
+    const person = await createUser('account-with-avatar');
+    await adminSql()`insert into storage.objects (bucket_id, name, owner_id) values ('avatars', ${`${person.id}/me.png`}, ${person.id})`;
+    const response = await deleteAccount(await tokenFor(person));
+    expect(response.status).toBe(503);
+    expectErrorShape(await response.json(), 503);
+    expect(await leftovers(person.id)).toEqual({ auth_users: 1, identities: 0, profiles: 1, public_profiles: 1 });
+  });
+
+  it('refuses without an explicit confirmation', async () => {
+    const person = await createUser('account-unconfirmed');
+    const token = await tokenFor(person);
+    for (const body of [{}, { confirm: 'yes' }, { confirm: false }, { confirm: true, also: 1 }]) {
+      const response = await deleteAccount(token, body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expectErrorShape(await response.json(), 400);
+    }
+    expect((await leftovers(person.id)).profiles).toBe(1);
+  });
+
+  it('answers 401 to a missing, forged or expired token and deletes nothing', async () => {
+    const person = await createUser('account-target');
+    expect((await deleteAccount(undefined)).status).toBe(401);
+    for (const [kind, token] of Object.entries(await forgedTokens(person))) {
+      const response = await deleteAccount(token);
+      expect(response.status, kind).toBe(401);
+      expectErrorShape(await response.json(), 401);
+    }
+    expect((await leftovers(person.id)).profiles).toBe(1);
+  });
+
+  it('answers other methods with a 404 in the error shape', async () => {
+    const person = await createUser('account-get');
+    const response = await app.request('/account', { headers: { authorization: `Bearer ${await tokenFor(person)}` } });
+    expect(response.status).toBe(404);
+    expectErrorShape(await response.json(), 404);
+  });
+});
