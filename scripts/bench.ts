@@ -11,7 +11,8 @@
 import { spawn } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
 import { freePort, startThrowawayCluster } from './lib/postgres.ts';
-import { applyPlatformStandIn, bin, demoAccounts, pushMigrations, repoRoot, startFunctions } from './lib/stack.ts';
+import { measurePublicProfilePages, populateProfiles, printPageFigures } from './bench/public-profiles.ts';
+import { applyPlatformStandIn, bin, connect, demoAccounts, pushMigrations, repoRoot, startFunctions } from './lib/stack.ts';
 import { bold, dim, step } from './lib/steps.ts';
 import { apiKey, jwtSecret, userAccessToken } from './lib/tokens.ts';
 
@@ -74,6 +75,18 @@ async function startBareHono(port: number): Promise<() => void> {
   return () => child.kill('SIGTERM');
 }
 
+/** The claims a signed-in reader's token carries, built by the same test helper the pgTAP suites use. */
+async function readerClaimsOf(url: string, userId: string): Promise<Record<string, unknown>> {
+  const sql = connect(url, { max: 1 });
+  try {
+    await sql.file(`${repoRoot}supabase/tests/helpers/test-helpers.psql`);
+    const [{ claims }] = await sql<{ claims: Record<string, unknown> }[]>`select tests.user_claims(${userId}) as claims`;
+    return claims;
+  } finally {
+    await sql.end();
+  }
+}
+
 const cleanups: Array<() => unknown> = [];
 try {
   console.log(bold('HealSpace benchmarks'), dim(`(${connections} connections, ${requests} requests per target after ${warmup} warm-up, loopback)`));
@@ -112,6 +125,14 @@ try {
     );
   }
   if (bare.errors + health.errors + whoami.errors > 0) console.log(dim('\nErrors are non-200 answers or failed connections: the figures above exclude them.'));
+
+  await functions.stop();
+  const profileCount = Number(process.env.BENCH_PROFILES ?? 100_000);
+  await step(`Population: ${profileCount.toLocaleString('en-US')} sign-ups through the real triggers`, () =>
+    populateProfiles(server.url, profileCount, (done) => console.log(dim(`  … ${done.toLocaleString('en-US')} profiles`))));
+  const readerClaims = await readerClaimsOf(server.url, client.id);
+  const pages = await step('Pages: privacy-aware vs plain', () => measurePublicProfilePages(server.url, readerClaims, Number(process.env.BENCH_PAGES ?? 500)));
+  printPageFigures(profileCount, pages.figures, pages.plans);
 } catch (error) {
   if (!(error instanceof Error && error.name === 'StepError')) console.error(error);
   process.exitCode = 1;
