@@ -1,7 +1,7 @@
 -- Other people see a profile only through public.public_profiles, with every privacy setting applied; the seed's
 -- GET /users/profile and PUT /users/privacy shapes. Threat ids: PP-01 … PP-24.
 begin;
-select plan(34);
+select plan(35);
 
 select tests.create_supabase_user('open', email => 'open@example.com', metadata => '{"firstName": "Olivia", "lastName": "Open", "phone": "+447700900123", "dateOfBirth": "1985-01-02"}');
 select tests.create_supabase_user('viewer', metadata => '{"firstName": "Victor"}');
@@ -125,6 +125,8 @@ reset role;
 select is((select display_name from public.public_profiles where id = tests.get_supabase_uid('viewer')),
           (select pseudonym from public.profiles where id = tests.get_supabase_uid('viewer')),
           'PP-24: a privacy change through the RPC reaches the public card at once');
+select is((select allow_messages from public.public_profiles where id = tests.get_supabase_uid('viewer')), false,
+  'PP-24: … allowMessages off included');
 
 select * from finish();
 rollback;

@@ -1,0 +1,56 @@
+-- The grants behind the identity API, as one inventory: who may read, write or call what. A new table, view or
+-- function in public without a decision here fails IP-01/IP-02. Threat ids: IP-01 … IP-08.
+begin;
+select plan(10);
+
+select set_eq(
+  $$select c.relname::text from pg_class as c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'p')$$,
+  array['profiles', 'public_profiles', 'my_profile', 'audit_log'],
+  'IP-01: the exposed tables and views are exactly the ones this inventory covers');
+select set_eq(
+  $$select p.proname::text from pg_proc as p where p.pronamespace = 'public'::regnamespace$$,
+  array['update_privacy_settings', 'set_user_role', 'set_account_active', 'moderation_profiles', 'export_my_data'],
+  'IP-02: the exposed RPCs are exactly the ones this inventory covers');
+
+select is_empty($$
+  select c.relname, privilege from pg_class as c
+  cross join unnest(array['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger']) as privilege
+  where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'p') and has_table_privilege('anon', c.oid, privilege)
+$$, 'IP-03: anon has no privilege on any table or view');
+select is_empty($$
+  select p.proname from pg_proc as p where p.pronamespace = 'public'::regnamespace and has_function_privilege('anon', p.oid, 'execute')
+$$, 'IP-04: anon may call no RPC');
+
+select results_eq($$
+  select c.relname::text collate "default",
+         has_table_privilege('authenticated', c.oid, 'select'), has_table_privilege('authenticated', c.oid, 'insert'),
+         has_any_column_privilege('authenticated', c.oid, 'update'), has_table_privilege('authenticated', c.oid, 'delete')
+  from pg_class as c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v') order by c.relname
+$$, $$values ('audit_log', true, false, false, false), ('my_profile', true, false, false, false),
+             ('profiles', true, false, true, false), ('public_profiles', true, false, false, false)$$,
+  'IP-05: signed-in users read all four (RLS narrows the rows), update only profiles (some columns), insert and delete nothing');
+select ok(
+  has_function_privilege('authenticated', 'public.update_privacy_settings(jsonb)', 'execute')
+  and has_function_privilege('authenticated', 'public.export_my_data()', 'execute')
+  and has_function_privilege('authenticated', 'public.set_user_role(uuid, public.app_role)', 'execute')
+  and has_function_privilege('authenticated', 'public.set_account_active(uuid, boolean)', 'execute')
+  and has_function_privilege('authenticated', 'public.moderation_profiles(text, public.app_role, integer, uuid)', 'execute'),
+  'IP-06: signed-in users may call the RPCs (the admin ones check the role inside)');
+select ok(
+  has_table_privilege('service_role', 'public.profiles', 'select, update') and has_table_privilege('service_role', 'public.public_profiles', 'select')
+  and has_table_privilege('service_role', 'public.audit_log', 'select') and not has_table_privilege('service_role', 'public.audit_log', 'insert')
+  and not has_table_privilege('service_role', 'public.audit_log', 'update') and not has_table_privilege('service_role', 'public.audit_log', 'delete'),
+  'IP-07: the service role reads and updates profiles and reads the audit log, but cannot write the log');
+
+select tests.create_supabase_user('admin');
+select tests.create_supabase_user('someone', metadata => '{"firstName": "Sol"}');
+update public.profiles set role = 'admin' where id = tests.get_supabase_uid('admin');
+select tests.authenticate_as('admin');
+select is((select display_name from public.public_profiles where id = tests.get_supabase_uid('someone')), 'Sol',
+  'IP-08: admins see other people as everyone does, through their public cards');
+select is((select count(*)::int from public.my_profile), 1, 'IP-08: … and my_profile is their own only');
+select tests.authenticate_as_service_role();
+select is((select count(*)::int from public.my_profile), 0, 'IP-08: the service role has no "own" profile');
+
+select * from finish();
+rollback;
