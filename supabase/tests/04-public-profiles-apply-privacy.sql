@@ -1,7 +1,7 @@
 -- Other people see a profile only through public.public_profiles, with every privacy setting applied; the seed's
 -- GET /users/profile and PUT /users/privacy shapes. Threat ids: PP-01 … PP-24.
 begin;
-select plan(35);
+select plan(36);
 
 select tests.create_supabase_user('open', email => 'open@example.com', metadata => '{"firstName": "Olivia", "lastName": "Open", "phone": "+447700900123", "dateOfBirth": "1985-01-02"}');
 select tests.create_supabase_user('viewer', metadata => '{"firstName": "Victor"}');
@@ -76,6 +76,9 @@ select is((select display_name from public.public_profiles where id = tests.get_
           'PP-11: someone who gave no name appears by their pseudonym');
 select ok((select show_activity and allow_messages from public.public_profiles where id = tests.get_supabase_uid('open')),
   'PP-12: showActivity and allowMessages are on the card for others to honour');
+update public.profiles set show_activity = false where id = tests.get_supabase_uid('open');
+select is((select show_activity from public.public_profiles where id = tests.get_supabase_uid('open')), false,
+  'PP-12: … and showActivity off reaches the card');
 
 --- deactivated accounts have no card
 update public.profiles set is_active = false where id = tests.get_supabase_uid('nameless');

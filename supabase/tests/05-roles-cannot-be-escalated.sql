@@ -1,7 +1,7 @@
 -- Roles: the access token hook, the one helper policies use, the admin RPCs, and every escalation path we know of.
 -- Threat ids: RO-01 … RO-20.
 begin;
-select plan(26);
+select plan(28);
 
 select tests.create_supabase_user('client');
 select tests.create_supabase_user('therapist');
@@ -51,6 +51,10 @@ select throws_ok($$update public.profiles set role = 'admin' where id = (select 
   'RO-06: a client cannot update their own role through the table');
 select throws_ok(format('select public.set_user_role(%L, %L)', tests.get_supabase_uid('client'), 'admin'), 'PT403', 'Only admins can do this',
   'RO-07: a client cannot promote themselves through the RPC');
+select throws_ok($$update public.my_profile set role = 'admin'$$, '42501', null,
+  'RO-07: … nor through the my_profile view (it is read-only for the API)');
+select throws_ok($$select public.update_privacy_settings('{"role": "admin"}')$$, 'PT400', 'Unknown privacy setting: role',
+  'RO-07: … nor through the privacy RPC');
 select throws_ok(format('select public.set_user_role(%L, %L)', tests.get_supabase_uid('therapist'), 'client'), 'PT403', 'Only admins can do this',
   'RO-08: a client cannot change someone else''s role');
 select throws_ok(format('select public.set_account_active(%L, false)', tests.get_supabase_uid('admin')), 'PT403', 'Only admins can do this',
