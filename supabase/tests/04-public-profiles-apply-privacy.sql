@@ -79,6 +79,7 @@ select ok((select show_activity and allow_messages from public.public_profiles w
 update public.profiles set show_activity = false where id = tests.get_supabase_uid('open');
 select is((select show_activity from public.public_profiles where id = tests.get_supabase_uid('open')), false,
   'PP-12: … and showActivity off reaches the card');
+update public.profiles set show_activity = true where id = tests.get_supabase_uid('open');
 
 --- deactivated accounts have no card
 update public.profiles set is_active = false where id = tests.get_supabase_uid('nameless');
