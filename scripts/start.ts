@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     console.log(`  ${account.label.padEnd(10)} ${account.email || '(anonymous sign-in)'}  ${dim(account.id)}`);
     console.log(`  ${' '.repeat(10)} ${token}`);
   }
-  const first = accounts[0];
+  const first = accounts.find((account) => account.label === 'client') ?? accounts[0];
   if (first) {
     console.log(`\n${bold('Try it')}`);
     console.log(`  curl ${apiUrl}/functions/v1/health`);
