@@ -5,7 +5,21 @@ export type Database = {
   
   "public": {
           Tables: {
-            "audit_log": {
+            "achievements": {
+                  Row: {
+                    "description": string,"icon": string,"id": string,"sort_order": number,"title": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "description": string,"icon": string,"id": string,"sort_order": number,"title": string
+                  }
+                  Update: {
+                    "description"?: string,"icon"?: string,"id"?: string,"sort_order"?: number,"title"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"audit_log": {
                   Row: {
                     "action": string,"actor_db_role": string,"actor_id": string | null,"details": NonNullable<Json>,"id": number,"occurred_at": string,"subject_id": string | null
                   }
@@ -19,16 +33,84 @@ export type Database = {
                   Relationships: [
                     
                   ]
-                },"profiles": {
+                },"goal_progress": {
                   Row: {
-                    "allow_messages": boolean,"anonymous_mode": boolean,"avatar_path": string | null,"bio": string | null,"created_at": string,"date_of_birth": string | null,"display_name": string | null,"email": string | null,"first_name": string | null,"hide_date_of_birth": boolean,"hide_interests": boolean,"hide_location": boolean,"hide_occupation": boolean,"hide_phone": boolean,"id": string,"interests": (string)[],"is_active": boolean,"is_anonymous": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"pseudonym": string,"role": Database["public"]['Enums']["app_role"],"show_activity": boolean,"updated_at": string
+                    "amount": number,"created_at": string,"goal_id": string,"id": string,"logged_on": string,"note": string | null,"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id": string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"updated_at"?: string
+                    "amount"?: number,"created_at"?: string,"goal_id": string,"id"?: string,"logged_on"?: string,"note"?: string | null,"user_id"?: string
                   }
                   Update: {
-                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id"?: string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"updated_at"?: string
+                    "amount"?: number,"created_at"?: string,"goal_id"?: string,"id"?: string,"logged_on"?: string,"note"?: string | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "goal_progress_goal_id_fkey"
+      columns: ["goal_id"]
+isOneToOne: false
+      referencedRelation: "goal_overview"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "goal_progress_goal_id_fkey"
+      columns: ["goal_id"]
+isOneToOne: false
+      referencedRelation: "goals"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"goals": {
+                  Row: {
+                    "archived_at": string | null,"category": string,"completed_at": string | null,"created_at": string,"current": number,"description": string | null,"id": string,"progress": number | null,"target": number,"title": string,"unit": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "archived_at"?: string | null,"category"?: string,"completed_at"?: string | null,"created_at"?: string,"current"?: number,"description"?: string | null,"id"?: string,"progress"?: never,"target": number,"title": string,"unit"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "archived_at"?: string | null,"category"?: string,"completed_at"?: string | null,"created_at"?: string,"current"?: number,"description"?: string | null,"id"?: string,"progress"?: never,"target"?: number,"title"?: string,"unit"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"journal_entries": {
+                  Row: {
+                    "content": string,"created_at": string,"id": string,"is_favorite": boolean,"language": Database["public"]['Enums']["search_language"],"mood": Database["public"]['Enums']["journal_mood"],"search_vector": unknown,"tags": (string)[],"title": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "content": string,"created_at"?: string,"id"?: string,"is_favorite"?: boolean,"language"?: Database["public"]['Enums']["search_language"],"mood": Database["public"]['Enums']["journal_mood"],"search_vector"?: never,"tags"?: (string)[],"title": string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "content"?: string,"created_at"?: string,"id"?: string,"is_favorite"?: boolean,"language"?: Database["public"]['Enums']["search_language"],"mood"?: Database["public"]['Enums']["journal_mood"],"search_vector"?: never,"tags"?: (string)[],"title"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"mood_entries": {
+                  Row: {
+                    "created_at": string,"entry_date": string,"factors": (string)[],"id": string,"mood": number,"note": string | null,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"entry_date"?: string,"factors"?: (string)[],"id"?: string,"mood": number,"note"?: string | null,"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"entry_date"?: string,"factors"?: (string)[],"id"?: string,"mood"?: number,"note"?: string | null,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"profiles": {
+                  Row: {
+                    "allow_messages": boolean,"anonymous_mode": boolean,"avatar_path": string | null,"bio": string | null,"created_at": string,"date_of_birth": string | null,"display_name": string | null,"email": string | null,"first_name": string | null,"hide_date_of_birth": boolean,"hide_interests": boolean,"hide_location": boolean,"hide_occupation": boolean,"hide_phone": boolean,"id": string,"interests": (string)[],"is_active": boolean,"is_anonymous": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"pseudonym": string,"role": Database["public"]['Enums']["app_role"],"show_activity": boolean,"time_zone": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id": string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"time_zone"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id"?: string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"time_zone"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -59,33 +141,103 @@ isOneToOne: true
       referencedColumns: ["id"]
     }
                   ]
-                }
-          }
-          Views: {
-            "my_profile": {
+                },"user_achievements": {
                   Row: {
-                    "avatarPath": string | null,"bio": string | null,"createdAt": string,"dateOfBirth": string | null,"email": string | null,"firstName": string | null,"id": string,"interests": (string)[],"isActive": boolean,"isAnonymous": boolean,"lastName": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"privacySettings": Json | null,"pseudonym": string,"role": Database["public"]['Enums']["app_role"],"updatedAt": string
+                    "achievement_id": string,"unlocked_at": string,"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"updatedAt"?: string | null
+                    "achievement_id": string,"unlocked_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "achievement_id"?: string,"unlocked_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "user_achievements_achievement_id_fkey"
+      columns: ["achievement_id"]
+isOneToOne: false
+      referencedRelation: "achievements"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_achievements_achievement_id_fkey"
+      columns: ["achievement_id"]
+isOneToOne: false
+      referencedRelation: "my_achievements"
+      referencedColumns: ["id"]
+    }
+                  ]
+                }
+          }
+          Views: {
+            "goal_overview": {
+                  Row: {
+                    "archivedAt": string | null,"category": string,"completedAt": string | null,"createdAt": string,"current": number,"description": string | null,"id": string,"progress": number | null,"streak": number | null,"target": number,"title": string,"unit": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                           "archivedAt"?: string | null,"category"?: string | null,"completedAt"?: string | null,"createdAt"?: string | null,"current"?: number | null,"description"?: string | null,"id"?: string | null,"progress"?: number | null,"streak"?: never,"target"?: number | null,"title"?: string | null,"unit"?: string | null
                          }
                         Update: {
-                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"updatedAt"?: string | null
+                           "archivedAt"?: string | null,"category"?: string | null,"completedAt"?: string | null,"createdAt"?: string | null,"current"?: number | null,"description"?: string | null,"id"?: string | null,"progress"?: number | null,"streak"?: never,"target"?: number | null,"title"?: string | null,"unit"?: string | null
                          }
                         Relationships: [
+                    
+                  ]
+                },"my_achievements": {
+                  Row: {
+                    "date": string | null,"description": string,"icon": string,"id": string,"sort_order": number,"title": string,"unlocked": boolean | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
+                },"my_profile": {
+                  Row: {
+                    "avatarPath": string | null,"bio": string | null,"createdAt": string,"dateOfBirth": string | null,"email": string | null,"firstName": string | null,"id": string,"interests": (string)[],"isActive": boolean,"isAnonymous": boolean,"lastName": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"privacySettings": Json | null,"pseudonym": string,"role": Database["public"]['Enums']["app_role"],"timeZone": string,"updatedAt": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
+                         }
+                        Update: {
+                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
+                         }
+                        Relationships: [
+                    
+                  ]
+                },"my_timeline": {
+                  Row: {
+                    "date": string | null,"description": string | null,"id": string | null,"occurred_at": string | null,"title": string | null,"type": string | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
                     
                   ]
                 }
           }
           Functions: {
-            "export_my_data":
+            "export_journal_csv":
+{ Args: Record<PropertyKey, never>; Returns: string
+                           },
+"export_mood_csv":
+{ Args: Record<PropertyKey, never>; Returns: string
+                           },
+"export_my_data":
 { Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"list_journal_entries":
+{ Args: { "before_created_at"?: string,"before_id"?: string,"before_rank"?: number,"created_from"?: string,"created_to"?: string,"favorites_only"?: boolean,"match_all_tags"?: boolean,"page_size"?: number,"search"?: string,"search_language"?: Database["public"]['Enums']["search_language"],"with_mood"?: Database["public"]['Enums']["journal_mood"],"with_tags"?: (string)[] }; Returns: {
+              "content": string,"created_at": string,"id": string,"is_favorite": boolean,"language": Database["public"]['Enums']["search_language"],"mood": Database["public"]['Enums']["journal_mood"],"rank": number,"tags": (string)[],"title": string,"updated_at": string
+            }[]
                            },
 "moderation_profiles":
 { Args: { "after_id"?: string,"page_size"?: number,"role_filter"?: Database["public"]['Enums']["app_role"],"search"?: string }; Returns: {
               "created_at": string,"email": string,"first_name": string,"id": string,"is_active": boolean,"is_anonymous": boolean,"last_name": string,"last_sign_in_at": string,"role": Database["public"]['Enums']["app_role"]
             }[]
+                           },
+"mood_statistics":
+{ Args: { "as_of"?: string,"from_date"?: string,"to_date"?: string }; Returns: Json
                            },
 "set_account_active":
 { Args: { "active": boolean,"user_id": string }; Returns: undefined
@@ -93,12 +245,15 @@ isOneToOne: true
 "set_user_role":
 { Args: { "new_role": Database["public"]['Enums']["app_role"],"user_id": string }; Returns: undefined
                            },
+"toggle_journal_favorite":
+{ Args: { "entry_id": string }; Returns: boolean
+                           },
 "update_privacy_settings":
 { Args: { "settings": Json }; Returns: Json
                            }
           }
           Enums: {
-            "app_role": "client"|"therapist"|"admin"
+            "app_role": "client"|"therapist"|"admin","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -214,7 +369,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "app_role": ["client", "therapist", "admin"]
+            "app_role": ["client", "therapist", "admin"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
           }
         }
 } as const

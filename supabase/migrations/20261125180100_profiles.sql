@@ -27,6 +27,26 @@ comment on function private.texts_within(text[], integer, integer) is
 -- Check constraints run their functions with the writer's rights.
 grant execute on function private.texts_within(text[], integer, integer) to authenticated, service_role;
 
+-- An IANA zone name such as Europe/Lisbon (not an abbreviation or a POSIX offset, whose meaning surprises people).
+create function private.is_time_zone(name text)
+returns boolean
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if name is null or name !~ '^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+)+)$' then
+    return false;
+  end if;
+  perform now() at time zone name;
+  return true;
+exception when invalid_parameter_value then
+  return false;
+end;
+$$;
+comment on function private.is_time_zone(text) is 'True for a time zone name Postgres knows, in IANA form (Area/City) or UTC.';
+grant execute on function private.is_time_zone(text) to authenticated, service_role;
+
 create function private.new_pseudonym()
 returns text
 language sql
@@ -55,6 +75,7 @@ create table public.profiles (
   occupation text,
   bio text,
   interests text[] not null default '{}',
+  time_zone text not null default 'UTC',
   avatar_path text,
   is_anonymous boolean not null default false,
   is_active boolean not null default true,
@@ -79,6 +100,7 @@ create table public.profiles (
   constraint profiles_occupation_length_check check (char_length(btrim(occupation)) between 1 and 120),
   constraint profiles_bio_length_check check (char_length(bio) <= 2000),
   constraint profiles_interests_check check (private.texts_within(interests, 20, 40)),
+  constraint profiles_time_zone_check check (private.is_time_zone(time_zone)),
   constraint profiles_avatar_path_own_folder_check check (avatar_path like id::text || '/%')
 );
 comment on table public.profiles is
@@ -94,6 +116,7 @@ comment on column public.profiles.location is 'Personal data; shown to others on
 comment on column public.profiles.occupation is 'Personal data; shown to others only when hide_occupation is off.';
 comment on column public.profiles.bio is 'Free text the person wrote about themselves; may contain health information.';
 comment on column public.profiles.interests is 'Up to 20 short interests; shown to others only when hide_interests is off.';
+comment on column public.profiles.time_zone is 'IANA time zone (e.g. Europe/Lisbon): decides the person''s calendar day for mood entries, streaks and statistics. From sign-up metadata timeZone, else UTC.';
 comment on column public.profiles.avatar_path is 'Object name of the current profile picture in the avatars bucket, always under the owner''s folder; maintained by the avatars trigger on storage.objects.';
 comment on column public.profiles.is_anonymous is 'The seed''s isAnonymous: true while the account is a Supabase anonymous sign-in (no email); mirrors auth.users.is_anonymous.';
 comment on column public.profiles.is_active is 'False when an admin deactivated the account: hidden from others. Only admins change it.';
@@ -119,7 +142,7 @@ alter table public.profiles enable row level security;
 revoke all on table public.profiles from anon, authenticated;
 grant select on table public.profiles to authenticated;
 grant update (
-  first_name, last_name, phone, date_of_birth, location, occupation, bio, interests,
+  first_name, last_name, phone, date_of_birth, location, occupation, bio, interests, time_zone,
   hide_date_of_birth, hide_phone, hide_location, hide_occupation, hide_interests, anonymous_mode, show_activity,
   allow_messages
 ) on table public.profiles to authenticated;
@@ -178,10 +201,11 @@ declare
   last_name text;
   phone text;
   date_of_birth date;
+  time_zone text;
   wants_anonymity boolean;
 begin
   begin
-    -- Email sign-up sends the seed's firstName/lastName; Google and GitHub send full_name or name.
+    -- Email sign-up sends the seed's firstName/lastName (and the app its timeZone); Google and GitHub send full_name.
     first_name := coalesce(private.jsonb_string(metadata, 'firstName'), private.jsonb_string(metadata, 'first_name'),
                            private.jsonb_string(metadata, 'given_name'), nullif(split_part(full_name, ' ', 1), ''));
     last_name := coalesce(private.jsonb_string(metadata, 'lastName'), private.jsonb_string(metadata, 'last_name'),
@@ -201,11 +225,13 @@ begin
         date_of_birth := null; -- e.g. 1990-02-30
       end;
     end if;
+    time_zone := private.jsonb_string(metadata, 'timeZone');
+    time_zone := case when private.is_time_zone(time_zone) then time_zone else 'UTC' end;
     wants_anonymity := coalesce(new.is_anonymous, false)
       or coalesce(jsonb_typeof(metadata -> 'anonymous') = 'boolean' and (metadata -> 'anonymous')::boolean, false);
 
-    insert into public.profiles (id, email, first_name, last_name, phone, date_of_birth, is_anonymous, anonymous_mode)
-    values (new.id, new.email, first_name, last_name, phone, date_of_birth, coalesce(new.is_anonymous, false), wants_anonymity)
+    insert into public.profiles (id, email, first_name, last_name, phone, date_of_birth, time_zone, is_anonymous, anonymous_mode)
+    values (new.id, new.email, first_name, last_name, phone, date_of_birth, time_zone, coalesce(new.is_anonymous, false), wants_anonymity)
     on conflict (id) do nothing;
   exception when others then
     -- Metadata we did not foresee must never cost the person their account: keep the profile, drop the details.

@@ -133,7 +133,7 @@ comment on function private.privacy_settings_json(public.profiles) is 'The seed'
 create view public.my_profile with (security_invoker = true) as
   select
     p.id, p.email, p.first_name as "firstName", p.last_name as "lastName", p.phone, p.date_of_birth as "dateOfBirth",
-    p.location, p.occupation, p.bio, p.interests, p.avatar_path as "avatarPath", p.is_anonymous as "isAnonymous",
+    p.location, p.occupation, p.bio, p.interests, p.time_zone as "timeZone", p.avatar_path as "avatarPath", p.is_anonymous as "isAnonymous",
     p.is_active as "isActive", p.role, p.pseudonym, private.privacy_settings_json(p) as "privacySettings",
     p.created_at as "createdAt", p.updated_at as "updatedAt"
   from public.profiles as p

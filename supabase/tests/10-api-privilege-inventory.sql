@@ -1,15 +1,17 @@
--- The grants behind the identity API, as one inventory: who may read, write or call what. A new table, view or
--- function in public without a decision here fails IP-01/IP-02. Threat ids: IP-01 … IP-08.
+-- The grants behind the whole exposed API, as one inventory: who may read, write or call what. A new table, view or
+-- function in public without a decision here fails IP-01/IP-02/IP-05. Threat ids: IP-01 … IP-08.
 begin;
 select plan(10);
 
 select set_eq(
   $$select c.relname::text from pg_class as c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'p')$$,
-  array['profiles', 'public_profiles', 'my_profile', 'audit_log'],
+  array['profiles', 'public_profiles', 'my_profile', 'audit_log', 'journal_entries', 'mood_entries', 'goals', 'goal_progress',
+        'achievements', 'user_achievements', 'goal_overview', 'my_achievements', 'my_timeline'],
   'IP-01: the exposed tables and views are exactly the ones this inventory covers');
 select set_eq(
   $$select p.proname::text from pg_proc as p where p.pronamespace = 'public'::regnamespace$$,
-  array['update_privacy_settings', 'set_user_role', 'set_account_active', 'moderation_profiles', 'export_my_data'],
+  array['update_privacy_settings', 'set_user_role', 'set_account_active', 'moderation_profiles', 'export_my_data',
+        'list_journal_entries', 'toggle_journal_favorite', 'mood_statistics', 'export_mood_csv', 'export_journal_csv'],
   'IP-02: the exposed RPCs are exactly the ones this inventory covers');
 
 select is_empty($$
@@ -23,12 +25,25 @@ $$, 'IP-04: anon may call no RPC');
 
 select results_eq($$
   select c.relname::text collate "default",
-         has_table_privilege('authenticated', c.oid, 'select'), has_table_privilege('authenticated', c.oid, 'insert'),
+         has_table_privilege('authenticated', c.oid, 'select'), has_any_column_privilege('authenticated', c.oid, 'insert'),
          has_any_column_privilege('authenticated', c.oid, 'update'), has_table_privilege('authenticated', c.oid, 'delete')
   from pg_class as c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v') order by c.relname
-$$, $$values ('audit_log', true, false, false, false), ('my_profile', true, false, false, false),
-             ('profiles', true, false, true, false), ('public_profiles', true, false, false, false)$$,
-  'IP-05: signed-in users read all four (RLS narrows the rows), update only profiles (some columns), insert and delete nothing');
+$$, $$values
+  --                     select insert update delete   (RLS then narrows the rows to the caller's own)
+  ('achievements',        true,  false, false, false),
+  ('audit_log',           true,  false, false, false),
+  ('goal_overview',       true,  false, false, false),
+  ('goal_progress',       true,  true,  false, true),
+  ('goals',               true,  true,  true,  true),
+  ('journal_entries',     true,  true,  true,  true),
+  ('mood_entries',        true,  true,  true,  true),
+  ('my_achievements',     true,  false, false, false),
+  ('my_profile',          true,  false, false, false),
+  ('my_timeline',         true,  false, false, false),
+  ('profiles',            true,  false, true,  false),
+  ('public_profiles',     true,  false, false, false),
+  ('user_achievements',   true,  false, false, false)
+$$, 'IP-05: what signed-in users may do to each table and view (insert and update on some columns only)');
 select ok(
   has_function_privilege('authenticated', 'public.update_privacy_settings(jsonb)', 'execute')
   and has_function_privilege('authenticated', 'public.export_my_data()', 'execute')
