@@ -1,0 +1,39 @@
+/**
+ * GET /functions/v1/mood-stats?from=YYYY-MM-DD&to=YYYY-MM-DD: the seed's GET /mood/stats for the caller, and more
+ * (streaks, averages by weekday, mood with and without each factor). One round trip: public.mood_statistics computes
+ * everything in SQL, as the caller, so RLS limits it to their own entries; days are the caller's calendar days.
+ */
+import { z } from 'zod';
+import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
+import { asCaller } from '../_shared/db.ts';
+import { queryParams } from '../_shared/validate.ts';
+
+const isoDate = z.string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2025-01-31')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'Not a calendar date');
+
+const statsQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() })
+  .strict()
+  .refine((query) => !query.from || !query.to || query.from <= query.to, { message: 'from must not be after to', path: ['from'] });
+
+export type MoodStats = {
+  averageMood: number | null;
+  totalEntries: number;
+  moodDistribution: { amazing: number; good: number; okay: number; notGreat: number; difficult: number };
+  trends: { lastWeek: number | null; lastMonth: number | null; improvement: boolean | null };
+  streaks: { current: number; longest: number };
+  byWeekday: Array<{ weekday: number; averageMood: number; entries: number }>;
+  factors: Array<{ factor: string; withAverage: number; withCount: number; withoutAverage: number | null; withoutCount: number; difference: number | null }>;
+  range: { from: string | null; to: string | null; today: string };
+};
+
+export const app = createFunctionApp('mood-stats');
+
+app.get('/', requireUser, async (c) => {
+  const { from, to } = queryParams(c, statsQuery);
+  const [row] = await asCaller(userClaims(c), (tx) =>
+    tx<{ stats: MoodStats }[]>`select public.mood_statistics(${from ?? null}::date, ${to ?? null}::date) as stats`
+  );
+  c.header('cache-control', 'no-store');
+  return c.json(row.stats);
+});
