@@ -14,7 +14,7 @@ create table public.goals (
   unit text not null default 'times',
   target numeric(12, 2) not null,
   current numeric(12, 2) not null default 0,
-  progress integer generated always as (least(100, floor(current * 100 / target))::integer) stored,
+  progress integer generated always as (case when target > 0 then least(100, floor(current * 100 / target))::integer else 0 end) stored,
   completed_at timestamptz,
   archived_at timestamptz,
   created_at timestamptz not null default now(),

@@ -1,0 +1,73 @@
+-- Goals, achievements and the timeline: progress, completion and unlocks come from the database, never the client;
+-- owner only. Threat ids: PG-01 … PG-20.
+begin;
+select plan(25);
+
+select tests.create_supabase_user('owner', metadata => '{"timeZone": "Europe/Lisbon"}');
+select tests.create_supabase_user('stranger');
+
+--- goals
+select tests.authenticate_as('owner');
+insert into public.goals (title, description, category, unit, target) values ('Daily Meditation', 'Meditate for 10 minutes every day', 'Mindfulness', 'days', 4);
+select set_config('tests.goal', (select id::text from public.goals), true);
+select results_eq($$select progress, current::numeric, completed_at from public.goals$$, $$values (0, 0::numeric, null::timestamptz)$$,
+  'PG-01: a new goal starts at zero');
+select throws_ok($$update public.goals set current = 4$$, '42501', null, 'PG-02: current is not writable by the client');
+select throws_ok($$update public.goals set completed_at = now()$$, '42501', null, 'PG-02: nor is completion');
+select throws_ok($$insert into public.goals (title, target, current) values ('Cheat', 1, 1)$$, '42501', null, 'PG-02: nor can a goal start completed');
+select throws_ok($$insert into public.goals (title, target) values ('Zero', 0)$$, '23514', null, 'PG-03: a target is positive');
+
+-- Progress on three consecutive days up to today, as the app logs it.
+insert into public.goal_progress (goal_id, logged_on) values
+  (current_setting('tests.goal')::uuid, private.local_date(auth.uid()) - 2),
+  (current_setting('tests.goal')::uuid, private.local_date(auth.uid()) - 1),
+  (current_setting('tests.goal')::uuid, private.local_date(auth.uid()));
+select results_eq($$select progress, current::numeric, streak, "completedAt" from public.goal_overview$$,
+  $$values (75, 3::numeric, 3, null::timestamptz)$$, 'PG-04: current, progress (75%) and streak (3 days) are derived');
+insert into public.goal_progress (goal_id, amount) values (current_setting('tests.goal')::uuid, 2);
+select results_eq($$select progress, current::numeric from public.goals$$, $$values (100, 5::numeric)$$, 'PG-05: progress stops at 100%');
+select isnt((select completed_at from public.goals), null, 'PG-06: reaching the target completes the goal');
+select is((select count(*)::int from public.user_achievements where achievement_id = 'goal_completed'), 1, 'PG-07: … and unlocks goal_completed');
+delete from public.goal_progress where amount = 2;
+select results_eq($$select progress, current::numeric, completed_at is not null from public.goals$$, $$values (75, 3::numeric, true)$$,
+  'PG-08: removing progress recomputes current; completion, once reached, stays');
+update public.goals set archived_at = now();
+select throws_ok(format($$insert into public.goal_progress (goal_id) values (%L)$$, current_setting('tests.goal')), '42501', null,
+  'PG-09: an archived goal takes no more progress');
+insert into public.goals (title, target) values ('Walks', 10);
+insert into public.goal_progress (goal_id, amount) select id, 3 from public.goals where title = 'Walks';
+update public.goals set target = 3 where title = 'Walks';
+select isnt((select completed_at from public.goals where title = 'Walks'), null, 'PG-10: lowering the target to what is done completes the goal');
+
+--- achievements
+select ok((select unlocked from public.my_achievements where id = 'first_goal'), 'PG-11: setting a first goal unlocks first_goal');
+insert into public.journal_entries (title, content, mood) values ('First', 'My first entry', 'happy');
+select ok((select unlocked from public.my_achievements where id = 'first_journal_entry'), 'PG-12: a first journal entry unlocks first_journal_entry');
+insert into public.journal_entries (title, content, mood) select 'Entry ' || n, 'More', 'neutral' from generate_series(1, 9) as n;
+select ok((select unlocked from public.my_achievements where id = 'journal_10_entries'), 'PG-13: the tenth entry unlocks journal_10_entries');
+insert into public.mood_entries (entry_date, mood) select private.local_date(auth.uid()) - n, 3 from generate_series(1, 6) as n;
+select ok(not (select unlocked from public.my_achievements where id = 'mood_streak_7'), 'PG-14: six days in a row are not seven');
+insert into public.mood_entries (entry_date, mood) values (private.local_date(auth.uid()), 4);
+select ok((select unlocked from public.my_achievements where id = 'mood_streak_7'), 'PG-14: the seventh day in a row unlocks mood_streak_7');
+select is((select count(*)::int from public.my_achievements), (select count(*)::int from public.achievements),
+  'PG-15: my_achievements lists the whole catalogue, locked and unlocked together');
+select is((select count(*)::int from public.my_achievements where not unlocked and date is null), 1, 'PG-15: … locked ones without a date');
+select throws_ok($$insert into public.user_achievements (user_id, achievement_id) values (auth.uid(), 'mood_streak_30')$$, '42501', null,
+  'PG-16: the client cannot unlock an achievement');
+
+--- the timeline
+select is((select count(*)::int from public.my_timeline), 8, 'PG-17: the timeline has every unlocked achievement and completed goal');
+select set_eq($$select title from public.my_timeline where type = 'goal'$$,
+  array['Completed: Walks', 'Completed: Daily Meditation'], 'PG-18: completed goals are on the timeline with the seed''s fields');
+
+--- everyone else
+select tests.authenticate_as('stranger');
+select is_empty($$select 1 from public.goals union all select 1 from public.goal_progress union all select 1 from public.user_achievements
+  union all select 1 from public.goal_overview union all select 1 from public.my_timeline$$,
+  'PG-19: another user sees none of it');
+select is((select count(*)::int from public.my_achievements where unlocked), 0, 'PG-19: … and their own achievements are their own');
+select tests.clear_authentication();
+select throws_ok($$select * from public.goals$$, '42501', null, 'PG-20: anon has no access');
+
+select * from finish();
+rollback;
