@@ -51,6 +51,16 @@ describe('functions over HTTP', () => {
     expect((await call('/whoami', { headers })).status).toBe(401);
   });
 
+  it('GET /functions/v1/mood-stats answers the caller\'s statistics, and 400 for a bad date', async () => {
+    const headers = { authorization: `Bearer ${await tokenFor(member)}` };
+    const response = await call('/mood-stats', { headers });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ totalEntries: 0, streaks: { current: 0, longest: 0 } });
+    const bad = await call('/mood-stats?from=tomorrow', { headers });
+    expect(bad.status).toBe(400);
+    expectErrorShape(await bad.json(), 400);
+  });
+
   it('answers an unknown function with a 404 in the error shape', async () => {
     const response = await call('/no-such-function');
     expect(response.status).toBe(404);

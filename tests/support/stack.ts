@@ -89,3 +89,20 @@ export function expectErrorShape(body: unknown, statusCode: number): void {
     throw new Error(`expected the error shape with statusCode ${statusCode}, got ${JSON.stringify(body)}`);
   }
 }
+
+/**
+ * Runs `work` in one transaction on its own connection as `user`, exactly as PostgREST would (role and
+ * request.jwt.claims set locally, claims built by the same tests.user_claims the pgTAP suites use).
+ * Each call holds a separate connection, so calls can run concurrently against each other.
+ */
+export async function asUser<T>(user: AuthUserRow, work: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  const connection = postgres(env.dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    return (await connection.begin(async (tx) => {
+      await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', tests.user_claims(${user.id})::text, true)`;
+      return await work(tx);
+    })) as T;
+  } finally {
+    await connection.end();
+  }
+}
