@@ -66,3 +66,66 @@ update public.profiles set role = 'admin' where id = '6f1c2a3e-0d7b-4c8e-9a51-00
 update public.profiles set location = 'Oakland, CA', occupation = 'Teacher', interests = array['Running', 'Journaling'],
   hide_location = false, hide_phone = false, hide_date_of_birth = false
 where id = '6f1c2a3e-0d7b-4c8e-9a51-000000000004' and location is null;
+
+-- Four months of wellbeing history for the client personas, so `npm start` shows meaningful statistics, streaks and
+-- achievements. Deterministic (no random()): the same seed gives the same history relative to today. Achievements
+-- unlock through the real triggers. Skipped for anyone who already has entries.
+with persona as (
+  select p.id, p.time_zone, row_number() over (order by p.id) as k
+  from public.profiles as p
+  where p.id in ('6f1c2a3e-0d7b-4c8e-9a51-000000000001', '6f1c2a3e-0d7b-4c8e-9a51-000000000004', '6f1c2a3e-0d7b-4c8e-9a51-000000000005')
+    and not exists (select 1 from public.mood_entries as m where m.user_id = p.id)
+),
+day as (
+  select persona.id, persona.k, private.local_date(persona.id) - n as entry_date, n
+  from persona cross join generate_series(0, 119) as n
+  where (n * 7 + persona.k * 3) % 11 <> 0 -- a few missed days, different for each persona
+),
+shaped as (
+  select d.*,
+         (d.n * 13 + d.k * 5) % 7 < 3 as exercised,
+         (d.n * 5 + d.k) % 9 = 0 as slept_badly,
+         extract(isodow from d.entry_date) >= 6 as weekend
+  from day as d
+)
+insert into public.mood_entries (user_id, entry_date, mood, note, factors)
+select s.id, s.entry_date,
+       greatest(1, least(5, 3 + (case when s.exercised then 1 else 0 end) + (case when s.weekend then 1 else 0 end)
+                           - (case when s.slept_badly then 2 else 0 end) - (case when s.n % 17 = 0 then 1 else 0 end))),
+       case when s.n % 10 = 0 then 'Checked in after a long day.' end,
+       array_remove(array[case when s.exercised then 'Exercise' end, case when s.slept_badly then 'Poor Sleep' end,
+                          case when s.weekend then 'Social Connection' end, case when s.n % 4 = 0 then 'Work Stress' end], null)
+from shaped as s
+on conflict (user_id, entry_date) do nothing;
+
+insert into public.journal_entries (user_id, title, content, mood, tags, is_favorite, created_at)
+select p.id,
+       (array['Feeling better today', 'A rough night', 'Small wins', 'Therapy takeaways', 'Grateful for friends', 'Work stress again'])[1 + n % 6],
+       (array['Had a good session and went for a walk afterwards. Breathing exercises helped.',
+              'Could not sleep; anxious thoughts about work kept coming back.',
+              'Cooked dinner, called my sister, finished a chapter. Small things count.',
+              'We talked about catastrophising. Writing the thought down makes it smaller.',
+              'Long lunch with friends. I laughed more than I have in weeks.',
+              'Deadlines piling up. Took a break outside, which helped a little.'])[1 + n % 6],
+       (array['happy', 'sad', 'happy', 'neutral', 'happy', 'sad'])[1 + n % 6]::public.journal_mood,
+       case n % 6 when 0 then array['therapy', 'progress'] when 1 then array['sleep', 'anxiety'] when 2 then array['self-care']
+                  when 3 then array['therapy'] when 4 then array['friends'] else array['work'] end,
+       n % 9 = 0,
+       now() - make_interval(days => n * 3, hours => n % 5)
+from public.profiles as p cross join generate_series(0, 39) as n
+where p.id in ('6f1c2a3e-0d7b-4c8e-9a51-000000000001', '6f1c2a3e-0d7b-4c8e-9a51-000000000004', '6f1c2a3e-0d7b-4c8e-9a51-000000000005')
+  and not exists (select 1 from public.journal_entries as e where e.user_id = p.id);
+
+insert into public.goals (user_id, title, description, category, unit, target)
+select p.id, g.title, g.description, g.category, g.unit, g.target
+from public.profiles as p
+cross join (values ('Daily Meditation', 'Meditate for 10 minutes every day', 'Mindfulness', 'days', 28),
+                   ('Walk 50 km', 'Walks outside, at least 2 km each', 'Movement', 'km', 50)) as g (title, description, category, unit, target)
+where p.id = '6f1c2a3e-0d7b-4c8e-9a51-000000000001'
+  and not exists (select 1 from public.goals as existing where existing.user_id = p.id);
+
+insert into public.goal_progress (goal_id, user_id, amount, logged_on)
+select g.id, g.user_id, case when g.unit = 'km' then 2.5 else 1 end, private.local_date(g.user_id) - n
+from public.goals as g cross join generate_series(0, 20) as n
+where g.user_id = '6f1c2a3e-0d7b-4c8e-9a51-000000000001'
+  and not exists (select 1 from public.goal_progress as existing where existing.goal_id = g.id);
