@@ -1,10 +1,14 @@
 -- Goals, achievements and the timeline: progress, completion and unlocks come from the database, never the client;
 -- owner only. Threat ids: PG-01 … PG-20.
 begin;
-select plan(25);
+select plan(29);
 
 select tests.create_supabase_user('owner', metadata => '{"timeZone": "Europe/Lisbon"}');
 select tests.create_supabase_user('stranger');
+select tests.create_supabase_user('therapist');
+select tests.create_supabase_user('admin');
+update public.profiles set role = 'therapist' where id = tests.get_supabase_uid('therapist');
+update public.profiles set role = 'admin' where id = tests.get_supabase_uid('admin');
 
 --- goals
 select tests.authenticate_as('owner');
@@ -66,8 +70,16 @@ select is_empty($$select 1 from public.goals union all select 1 from public.goal
   union all select 1 from public.goal_overview union all select 1 from public.my_timeline$$,
   'PG-19: another user sees none of it');
 select is((select count(*)::int from public.my_achievements where unlocked), 0, 'PG-19: … and their own achievements are their own');
+select tests.authenticate_as('therapist');
+select is_empty($$select 1 from public.goals union all select 1 from public.goal_progress union all select 1 from public.user_achievements
+  union all select 1 from public.goal_overview union all select 1 from public.my_timeline$$, 'PG-20: a therapist sees none of it');
+select tests.authenticate_as('admin');
+select is_empty($$select 1 from public.goals union all select 1 from public.goal_progress union all select 1 from public.user_achievements
+  union all select 1 from public.goal_overview union all select 1 from public.my_timeline$$, 'PG-20: an admin sees none of it');
+select is_empty($$update public.goals set title = 'hijacked' returning 1$$, 'PG-20: … and changes none of it');
 select tests.clear_authentication();
-select throws_ok($$select * from public.goals$$, '42501', null, 'PG-20: anon has no access');
+select throws_ok($$select * from public.goals$$, '42501', null, 'PG-21: anon has no access');
+select throws_ok($$select * from public.my_achievements$$, '42501', null, 'PG-21: … not even to the catalogue');
 
 select * from finish();
 rollback;
