@@ -7,6 +7,11 @@ select plan(9);
 select tests.create_supabase_user('leaving', metadata => '{"firstName": "Lee"}');
 select tests.create_supabase_user('with-files');
 insert into storage.objects (bucket_id, name) values ('avatars', tests.get_supabase_uid('with-files') || '/me.png');
+-- A full life on HealSpace to leave behind: journal, mood, a goal with progress, achievements.
+insert into public.journal_entries (user_id, title, content, mood) values (tests.get_supabase_uid('leaving'), 'Last entry', 'Goodbye', 'neutral');
+insert into public.mood_entries (user_id, entry_date, mood) values (tests.get_supabase_uid('leaving'), '2026-01-01', 3);
+insert into public.goals (user_id, title, target) values (tests.get_supabase_uid('leaving'), 'Walk', 1);
+insert into public.goal_progress (goal_id, user_id) select id, user_id from public.goals where user_id = tests.get_supabase_uid('leaving');
 
 --- who may call it
 select ok(has_function_privilege('service_role', 'private.delete_account(uuid)', 'execute'), 'AD-01: the service role may delete accounts');
@@ -31,8 +36,13 @@ select is_empty(format($$
   select 'auth.users' from auth.users where id = %1$L
   union all select 'profiles' from public.profiles where id = %1$L
   union all select 'public_profiles' from public.public_profiles where id = %1$L
-  union all select 'storage.objects' from storage.objects where name like %1$L || '/%%'$$, current_setting('tests.leaving')),
-  'AD-06: nothing of the person is left in auth, profiles, public cards or Storage');
+  union all select 'storage.objects' from storage.objects where name like %1$L || '/%%'
+  union all select 'journal_entries' from public.journal_entries where user_id = %1$L
+  union all select 'mood_entries' from public.mood_entries where user_id = %1$L
+  union all select 'goals' from public.goals where user_id = %1$L
+  union all select 'goal_progress' from public.goal_progress where user_id = %1$L
+  union all select 'user_achievements' from public.user_achievements where user_id = %1$L$$, current_setting('tests.leaving')),
+  'AD-06: nothing of the person is left in auth, profiles, public cards, Storage, journal, mood, goals or achievements');
 select results_eq(
   format($$select action, actor_id::text, actor_db_role from public.audit_log where subject_id = %L$$, current_setting('tests.leaving')),
   format($$values ('account_deleted'::text, %L::text, 'service_role'::text)$$, current_setting('tests.leaving')),
