@@ -103,43 +103,17 @@ isOneToOne: false
                   ]
                 },"profiles": {
                   Row: {
-                    "allow_messages": boolean,"anonymous_mode": boolean,"avatar_path": string | null,"bio": string | null,"created_at": string,"date_of_birth": string | null,"display_name": string | null,"email": string | null,"first_name": string | null,"hide_date_of_birth": boolean,"hide_interests": boolean,"hide_location": boolean,"hide_occupation": boolean,"hide_phone": boolean,"id": string,"interests": (string)[],"is_active": boolean,"is_anonymous": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"pseudonym": string,"role": Database["public"]['Enums']["app_role"],"show_activity": boolean,"time_zone": string,"updated_at": string
+                    "allow_messages": boolean,"anonymous_mode": boolean,"avatar_path": string | null,"bio": string | null,"created_at": string,"date_of_birth": string | null,"display_name": string | null,"email": string | null,"first_name": string | null,"hide_date_of_birth": boolean,"hide_interests": boolean,"hide_location": boolean,"hide_occupation": boolean,"hide_phone": boolean,"id": string,"interests": (string)[],"is_active": boolean,"is_anonymous": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"pseudonym": string,"public_id": string,"role": Database["public"]['Enums']["app_role"],"show_activity": boolean,"time_zone": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id": string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"time_zone"?: string,"updated_at"?: string
+                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id": string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"public_id"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"time_zone"?: string,"updated_at"?: string
                   }
                   Update: {
-                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id"?: string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"time_zone"?: string,"updated_at"?: string
+                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id"?: string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"public_id"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"time_zone"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
-                  ]
-                },"public_profiles": {
-                  Row: {
-                    "allow_messages": boolean,"avatar_path": string | null,"bio": string | null,"date_of_birth": string | null,"display_name": string,"first_name": string | null,"id": string,"interests": (string)[] | null,"is_pseudonym": boolean,"is_therapist": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"show_activity": boolean,"updated_at": string
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "allow_messages": boolean,"avatar_path"?: string | null,"bio"?: string | null,"date_of_birth"?: string | null,"display_name": string,"first_name"?: string | null,"id": string,"interests"?: (string)[] | null,"is_pseudonym": boolean,"is_therapist": boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"show_activity": boolean,"updated_at": string
-                  }
-                  Update: {
-                    "allow_messages"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"date_of_birth"?: string | null,"display_name"?: string,"first_name"?: string | null,"id"?: string,"interests"?: (string)[] | null,"is_pseudonym"?: boolean,"is_therapist"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"show_activity"?: boolean,"updated_at"?: string
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "public_profiles_id_fkey"
-      columns: ["id"]
-isOneToOne: true
-      referencedRelation: "my_profile"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "public_profiles_id_fkey"
-      columns: ["id"]
-isOneToOne: true
-      referencedRelation: "profiles"
-      referencedColumns: ["id"]
-    }
                   ]
                 },"user_achievements": {
                   Row: {
@@ -194,14 +168,14 @@ isOneToOne: false
                   ]
                 },"my_profile": {
                   Row: {
-                    "avatarPath": string | null,"bio": string | null,"createdAt": string,"dateOfBirth": string | null,"email": string | null,"firstName": string | null,"id": string,"interests": (string)[],"isActive": boolean,"isAnonymous": boolean,"lastName": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"privacySettings": Json | null,"pseudonym": string,"role": Database["public"]['Enums']["app_role"],"timeZone": string,"updatedAt": string
+                    "avatarPath": string | null,"bio": string | null,"createdAt": string,"dateOfBirth": string | null,"email": string | null,"firstName": string | null,"id": string,"interests": (string)[],"isActive": boolean,"isAnonymous": boolean,"lastName": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"privacySettings": Json | null,"pseudonym": string,"publicId": string,"role": Database["public"]['Enums']["app_role"],"timeZone": string,"updatedAt": string
                   }
                   ComputedFields: never
                   Insert: {
-                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
+                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"publicId"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
                          }
                         Update: {
-                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
+                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"publicId"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
                          }
                         Relationships: [
                     
@@ -212,6 +186,20 @@ isOneToOne: false
                   }
                   ComputedFields: never
                   Relationships: [
+                    
+                  ]
+                },"public_profiles": {
+                  Row: {
+                    "allow_messages": boolean,"avatar_path": string | null,"bio": string | null,"date_of_birth": string | null,"display_name": string,"first_name": string | null,"id": string,"interests": (string)[] | null,"is_pseudonym": boolean,"is_therapist": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"show_activity": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                           "allow_messages"?: boolean | null,"avatar_path"?: string | null,"bio"?: string | null,"date_of_birth"?: string | null,"display_name"?: string | null,"first_name"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"is_pseudonym"?: boolean | null,"is_therapist"?: boolean | null,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"show_activity"?: boolean | null,"updated_at"?: string | null
+                         }
+                        Update: {
+                           "allow_messages"?: boolean | null,"avatar_path"?: string | null,"bio"?: string | null,"date_of_birth"?: string | null,"display_name"?: string | null,"first_name"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"is_pseudonym"?: boolean | null,"is_therapist"?: boolean | null,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"show_activity"?: boolean | null,"updated_at"?: string | null
+                         }
+                        Relationships: [
                     
                   ]
                 }

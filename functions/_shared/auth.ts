@@ -23,6 +23,8 @@ export type AccessTokenClaims = JWTPayload & {
   phone?: string;
   is_anonymous?: boolean;
   aal?: string;
+  /** Authentication methods of the session and when each was used (Supabase Auth's amr claim). */
+  amr?: Array<{ method: string; timestamp: number }>;
   session_id?: string;
   app_metadata?: Record<string, unknown>;
   user_metadata?: Record<string, unknown>;

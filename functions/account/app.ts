@@ -1,16 +1,17 @@
 /**
  * DELETE /functions/v1/account: a person deletes their own account, everything of theirs with it.
- *   body: { "confirm": true }   (so a stray request cannot delete anyone)
+ *   body: { "confirm": true }   (so a stray request cannot delete anyone), within 15 minutes of signing in.
  * 1. The caller's token is verified and their avatar files are listed as the caller (RLS decides what is theirs).
  * 2. The files are removed through the Storage API with the service role: that deletes the stored bytes, not only the
  *    rows. If Storage cannot be reached, nothing is deleted and the answer is 503: no half-deleted accounts.
  * 3. private.delete_account runs as the service role: it refuses while files remain, records the deletion in the
- *    audit log and deletes the auth user, which cascades to every row of theirs.
+ *    audit log and deletes the auth user, which cascades to every row of theirs. (Should this step fail after the
+ *    files went, the account stays, without its pictures, and the person can simply retry.)
  */
 import { StorageClient } from '@supabase/storage-js';
 import { z } from 'zod';
 import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
-import { accountGone } from '../_shared/auth.ts';
+import { accountGone, type UserClaims } from '../_shared/auth.ts';
 import { asCaller, serviceRoleClaims } from '../_shared/db.ts';
 import { requireEnv } from '../_shared/env.ts';
 import { HttpError } from '../_shared/errors.ts';
@@ -20,6 +21,21 @@ import { jsonBody } from '../_shared/validate.ts';
 export type AccountDeletedBody = { deleted: true; userId: string; filesRemoved: number };
 
 const avatarsBucket = 'avatars';
+
+/**
+ * Deleting everything is the one action a stolen access token must not be enough for: the person must have signed in
+ * (password, OAuth, magic link…) within this many seconds, as Supabase's `amr` claim records. Anonymous sign-ins have
+ * no other credential to show, so their session suffices.
+ */
+export const maxSignInAgeSeconds = 15 * 60;
+
+function requireRecentSignIn(claims: UserClaims): void {
+  if (claims.is_anonymous) return;
+  const signedInAt = Math.max(0, ...(claims.amr ?? []).map((entry) => Number(entry.timestamp) || 0));
+  if (Date.now() / 1000 - signedInAt > maxSignInAgeSeconds) {
+    throw new HttpError(403, `Sign in again to delete your account (it must be within ${maxSignInAgeSeconds / 60} minutes)`);
+  }
+}
 const deletionRequest = z.object({ confirm: z.literal(true, { error: 'Set confirm to true to delete your account' }) }).strict();
 
 async function removeFiles(paths: string[]): Promise<void> {
@@ -49,6 +65,7 @@ export const app = createFunctionApp('account');
 app.delete('/', requireUser, async (c) => {
   const claims = userClaims(c);
   await jsonBody(c, deletionRequest);
+  requireRecentSignIn(claims);
   const files = await asCaller(claims, async (tx) => {
     const [account] = await tx`select 1 from public.profiles where id = (select auth.uid())`;
     if (!account) throw accountGone();

@@ -81,6 +81,7 @@ create table public.profiles (
   is_active boolean not null default true,
   role public.app_role not null default 'client',
   pseudonym text not null default private.new_pseudonym(),
+  public_id uuid not null default gen_random_uuid(),
   hide_date_of_birth boolean not null default true,
   hide_phone boolean not null default true,
   hide_location boolean not null default true,
@@ -121,7 +122,8 @@ comment on column public.profiles.avatar_path is 'Object name of the current pro
 comment on column public.profiles.is_anonymous is 'The seed''s isAnonymous: true while the account is a Supabase anonymous sign-in (no email); mirrors auth.users.is_anonymous.';
 comment on column public.profiles.is_active is 'False when an admin deactivated the account: hidden from others. Only admins change it.';
 comment on column public.profiles.role is 'client, therapist or admin. Only admins and the service role change it; carried into the access token by the hook.';
-comment on column public.profiles.pseudonym is 'Stable random pseudonym shown instead of the name in anonymous mode.';
+comment on column public.profiles.pseudonym is 'Random pseudonym shown instead of the name in anonymous mode; stable while anonymous mode stays on, drawn anew each time it is turned on.';
+comment on column public.profiles.public_id is 'The id others know this person''s public card by. Random, never the account id, and drawn anew whenever anonymous mode changes, so a named card and an anonymous one cannot be linked.';
 comment on column public.profiles.hide_date_of_birth is 'Privacy (hideDateOfBirth): hide the date of birth from others. On by default.';
 comment on column public.profiles.hide_phone is 'Privacy (hidePhone): hide the phone from others. On by default.';
 comment on column public.profiles.hide_location is 'Privacy (hideLocation): hide the location from others. On by default.';
@@ -174,6 +176,30 @@ create policy profiles_update_own on public.profiles
 create trigger profiles_set_updated_at
   before update on public.profiles
   for each row execute function private.set_updated_at();
+
+-- Switching anonymous mode either way starts a new public identity: a new public id, and a new pseudonym when it
+-- turns on. Otherwise someone who saw the named card could recognise the anonymous one by its id or pseudonym.
+create function private.rotate_public_identity()
+returns trigger
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+begin
+  new.public_id := gen_random_uuid();
+  if new.anonymous_mode then
+    new.pseudonym := private.new_pseudonym();
+  end if;
+  return new;
+end;
+$$;
+comment on function private.rotate_public_identity() is 'Trigger: a new public_id (and pseudonym, when turning anonymous) whenever anonymous_mode changes.';
+grant execute on function private.new_pseudonym() to authenticated, service_role;
+
+create trigger profiles_rotate_public_identity
+  before update of anonymous_mode on public.profiles
+  for each row when (old.anonymous_mode is distinct from new.anonymous_mode)
+  execute function private.rotate_public_identity();
 
 -- A metadata value only when it is a JSON string: `->>` would also turn numbers and objects into text.
 create function private.jsonb_string(document jsonb, key text)

@@ -103,10 +103,13 @@ begin
   if not found then
     raise exception 'No such account' using errcode = 'PT404';
   end if;
+  -- Supabase Auth's ban: no new sign-in or token refresh while deactivated, so existing sessions end within an hour.
+  update auth.users as u set banned_until = case when set_account_active.active then null else 'infinity'::timestamptz end
+  where u.id = set_account_active.user_id;
 end;
 $$;
 comment on function public.set_account_active(uuid, boolean) is
-  'Admins (or the service role) only: deactivates (no public card, no role in policies) or reactivates another account (audited).';
+  'Admins (or the service role) only: deactivates (no public card, no role in policies, banned in Supabase Auth) or reactivates another account (audited).';
 
 create function public.moderation_profiles(
   search text default null,
@@ -137,7 +140,7 @@ begin
     raise exception 'page_size must be between 1 and 200' using errcode = 'PT400';
   end if;
   perform private.write_audit('moderation_read', null, jsonb_build_object(
-    'view', 'moderation_profiles', 'search', search is not null, 'role_filter', role_filter, 'after_id', after_id
+    'view', 'moderation_profiles', 'search', search, 'role_filter', role_filter, 'after_id', after_id, 'page_size', page_size
   ));
   return query
     select p.id, p.email, p.first_name, p.last_name, p.role, p.is_active, p.is_anonymous, p.created_at, u.last_sign_in_at

@@ -1,8 +1,9 @@
 -- Profile pictures (the seed's POST /upload/profile-picture): a private Storage bucket, one folder per person.
 -- * Objects live at avatars/<user id>/<file>.<png|jpg|jpeg|webp>; a person writes only in their own folder.
--- * Reading: the owner always; other signed-in people only the picture currently on the owner's public card, so a
---   person in anonymous mode, deactivated, or who replaced a picture exposes nothing (the bucket is not public, and
---   clients show pictures through signed URLs).
+-- * Reading: the owner always; others only the picture currently on the owner's public card, and only if they may
+--   browse people at all (the cards' policy), so a person in anonymous mode, deactivated, or who replaced a picture
+--   exposes nothing. The bucket is not public; clients show pictures through short-lived signed URLs (a signed URL
+--   outlives a later change of mind for as long as it was signed for, so keep them to minutes).
 -- * Size (2 MiB) and types (PNG, JPEG, WebP) are enforced by the Storage server from the bucket row below, which
 --   config.toml's [storage.buckets.avatars] mirrors for `supabase start`; the policies also refuse other extensions.
 -- * profiles.avatar_path follows the uploads: the newest object in the person's folder is their picture; deleting it
@@ -34,13 +35,17 @@ create policy avatars_select_own_or_on_public_card on storage.objects
     bucket_id = 'avatars'
     and (
       (storage.foldername(name))[1] = (select auth.uid())::text
-      or exists (select 1 from public.public_profiles as card where card.avatar_path = objects.name)
+      or exists (select 1 from private.profile_cards as card where card.avatar_path = objects.name)
     )
   );
 
+-- Anonymous sign-ins upload nothing: their pictures would never be shown, and free sessions must not be free storage.
 create policy avatars_insert_own on storage.objects
   for insert to authenticated
-  with check (bucket_id = 'avatars' and private.is_own_avatar_object(name));
+  with check (
+    bucket_id = 'avatars' and private.is_own_avatar_object(name)
+    and coalesce(((select auth.jwt()) ->> 'is_anonymous')::boolean, false) = false
+  );
 
 create policy avatars_update_own on storage.objects
   for update to authenticated

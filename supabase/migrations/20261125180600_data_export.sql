@@ -33,7 +33,10 @@ as $$
     'exportedAt', now(),
     'userId', auth.uid(),
     'profile', (select to_jsonb(mine) from public.my_profile as mine),
-    'publicCard', (select to_jsonb(card) from public.public_profiles as card where card.id = (select auth.uid())),
+    'publicCard', (
+      select to_jsonb(card) from public.public_profiles as card
+      where card.id = (select p.public_id from public.profiles as p where p.id = (select auth.uid()))
+    ),
     'avatars', (
       select coalesce(jsonb_agg(jsonb_build_object('name', o.name, 'createdAt', o.created_at, 'size', o.metadata -> 'size',
                                                    'mimetype', o.metadata -> 'mimetype') order by o.created_at), '[]')

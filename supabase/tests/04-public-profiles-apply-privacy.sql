@@ -1,7 +1,7 @@
 -- Other people see a profile only through public.public_profiles, with every privacy setting applied; the seed's
 -- GET /users/profile and PUT /users/privacy shapes. Threat ids: PP-01 … PP-24.
 begin;
-select plan(36);
+select plan(44);
 
 select tests.create_supabase_user('open', email => 'open@example.com', metadata => '{"firstName": "Olivia", "lastName": "Open", "phone": "+447700900123", "dateOfBirth": "1985-01-02"}');
 select tests.create_supabase_user('viewer', metadata => '{"firstName": "Victor"}');
@@ -16,38 +16,38 @@ where id = tests.get_supabase_uid('open');
 select tests.authenticate_as('viewer');
 select results_eq(
   $$select display_name, is_pseudonym, first_name, last_name, phone, date_of_birth, location, occupation, bio, interests
-    from public.public_profiles where id = tests.get_supabase_uid('open')$$,
+    from public.public_profiles where id = tests.public_id_of('open')$$,
   $$values ('Olivia Open'::text, false, 'Olivia'::text, 'Open'::text, '+447700900123'::text, date '1985-01-02', 'Porto'::text,
             'Nurse'::text, 'Here to listen'::text, array['Yoga'])$$,
   'PP-01: with every hide flag off, other users see every public field');
 select hasnt_column('public', 'public_profiles', 'email', 'PP-02: the public card has no email column at all');
 select hasnt_column('public', 'public_profiles', 'pseudonym', 'PP-02: … nor the pseudonym of a named person (it would link the two)');
-select is_empty($$select 1 from public.public_profiles where bio ilike '%open@example.com%' or display_name ilike '%@%'$$,
-  'PP-02: the email appears nowhere on the card');
+select ok(not has_column_privilege('authenticated', 'private.profile_cards', 'profile_id', 'select'),
+  'PP-02: … nor the account id behind a card');
 
 --- each flag, on
 reset role;
 update public.profiles set hide_date_of_birth = true where id = tests.get_supabase_uid('open');
 select tests.authenticate_as('viewer');
-select is((select date_of_birth from public.public_profiles where id = tests.get_supabase_uid('open')), null, 'PP-03: hideDateOfBirth hides the date of birth');
+select is((select date_of_birth from public.public_profiles where id = tests.public_id_of('open')), null, 'PP-03: hideDateOfBirth hides the date of birth');
 select is_empty($$select 1 from public.public_profiles where date_of_birth = '1985-01-02'$$, 'PP-03: … and it cannot be found by filtering on it');
 reset role;
 update public.profiles set hide_phone = true where id = tests.get_supabase_uid('open');
 select tests.authenticate_as('viewer');
-select is((select phone from public.public_profiles where id = tests.get_supabase_uid('open')), null, 'PP-04: hidePhone hides the phone');
+select is((select phone from public.public_profiles where id = tests.public_id_of('open')), null, 'PP-04: hidePhone hides the phone');
 select is_empty($$select 1 from public.public_profiles where phone like '+44%'$$, 'PP-04: … and it cannot be found by filtering on it');
 reset role;
 update public.profiles set hide_location = true where id = tests.get_supabase_uid('open');
 select tests.authenticate_as('viewer');
-select is((select location from public.public_profiles where id = tests.get_supabase_uid('open')), null, 'PP-05: hideLocation hides the location');
+select is((select location from public.public_profiles where id = tests.public_id_of('open')), null, 'PP-05: hideLocation hides the location');
 reset role;
 update public.profiles set hide_occupation = true where id = tests.get_supabase_uid('open');
 select tests.authenticate_as('viewer');
-select is((select occupation from public.public_profiles where id = tests.get_supabase_uid('open')), null, 'PP-06: hideOccupation hides the occupation');
+select is((select occupation from public.public_profiles where id = tests.public_id_of('open')), null, 'PP-06: hideOccupation hides the occupation');
 reset role;
 update public.profiles set hide_interests = true where id = tests.get_supabase_uid('open');
 select tests.authenticate_as('viewer');
-select is((select interests from public.public_profiles where id = tests.get_supabase_uid('open')), null, 'PP-07: hideInterests hides the interests');
+select is((select interests from public.public_profiles where id = tests.public_id_of('open')), null, 'PP-07: hideInterests hides the interests');
 
 --- anonymous mode
 reset role;
@@ -57,35 +57,72 @@ where id = tests.get_supabase_uid('open');
 select tests.authenticate_as('viewer');
 select results_eq(
   $$select is_pseudonym, first_name, last_name, avatar_path, phone, date_of_birth, location, occupation, bio, interests
-    from public.public_profiles where id = tests.get_supabase_uid('open')$$,
+    from public.public_profiles where id = tests.public_id_of('open')$$,
   $$values (true, null::text, null::text, null::text, null::text, null::date, null::text, null::text, null::text, array['Yoga'])$$,
   'PP-08: anonymous mode hides names, avatar, phone, date of birth, location, occupation and bio even with their flags off');
 reset role;
-select is((select display_name from public.public_profiles where id = tests.get_supabase_uid('open')),
+select is((select display_name from public.public_profiles where id = tests.public_id_of('open')),
           (select pseudonym from public.profiles where id = tests.get_supabase_uid('open')),
           'PP-08: … and shows the person''s stable pseudonym instead of the name');
 select tests.authenticate_as('viewer');
-select is_empty($$select 1 from public.public_profiles where display_name ilike '%Olivia%' or first_name is not null and id = tests.get_supabase_uid('open')$$,
+select is_empty($$select 1 from public.public_profiles where display_name ilike '%Olivia%' or (first_name is not null and id = tests.public_id_of('open'))$$,
   'PP-09: the name of a person in anonymous mode cannot be searched for');
 reset role;
 update public.profiles set anonymous_mode = false where id = tests.get_supabase_uid('open');
-select is((select display_name from public.public_profiles where id = tests.get_supabase_uid('open')), 'Olivia Open',
+select is((select display_name from public.public_profiles where id = tests.public_id_of('open')), 'Olivia Open',
   'PP-10: turning anonymous mode off shows the name again');
-select is((select display_name from public.public_profiles where id = tests.get_supabase_uid('nameless')),
+select is((select display_name from public.public_profiles where id = tests.public_id_of('nameless')),
           (select pseudonym from public.profiles where id = tests.get_supabase_uid('nameless')),
           'PP-11: someone who gave no name appears by their pseudonym');
-select ok((select show_activity and allow_messages from public.public_profiles where id = tests.get_supabase_uid('open')),
+select ok((select show_activity and allow_messages from public.public_profiles where id = tests.public_id_of('open')),
   'PP-12: showActivity and allowMessages are on the card for others to honour');
 update public.profiles set show_activity = false where id = tests.get_supabase_uid('open');
-select is((select show_activity from public.public_profiles where id = tests.get_supabase_uid('open')), false,
+select is((select show_activity from public.public_profiles where id = tests.public_id_of('open')), false,
   'PP-12: … and showActivity off reaches the card');
 update public.profiles set show_activity = true where id = tests.get_supabase_uid('open');
 
+--- a new public identity whenever anonymous mode changes
+select set_config('tests.named_id', tests.public_id_of('open')::text, true);
+select set_config('tests.named_pseudonym', (select pseudonym from public.profiles where id = tests.get_supabase_uid('open')), true);
+update public.profiles set anonymous_mode = true where id = tests.get_supabase_uid('open');
+select isnt(tests.public_id_of('open')::text, current_setting('tests.named_id'), 'PP-25: turning anonymous mode on gives the card a new public id');
+select isnt((select pseudonym from public.profiles where id = tests.get_supabase_uid('open')), current_setting('tests.named_pseudonym'),
+  'PP-25: … and a new pseudonym');
+select is_empty(format($$select 1 from public.public_profiles where id = %L$$, current_setting('tests.named_id')),
+  'PP-25: … so nothing links the named card anyone saw to the anonymous one');
+select set_config('tests.anonymous_id', tests.public_id_of('open')::text, true);
+update public.profiles set anonymous_mode = false where id = tests.get_supabase_uid('open');
+select isnt(tests.public_id_of('open')::text, current_setting('tests.anonymous_id'), 'PP-25: turning it off starts yet another public id');
+update public.profiles set role = 'therapist', anonymous_mode = true where id = tests.get_supabase_uid('open');
+select is((select is_therapist from public.public_profiles where id = tests.public_id_of('open')), false, 'PP-26: anonymous mode hides the therapist badge too');
+update public.profiles set role = 'client', anonymous_mode = false where id = tests.get_supabase_uid('open');
+select set_config('tests.card_updated_at', (select updated_at::text from private.profile_cards where profile_id = tests.get_supabase_uid('open')), true);
+update public.profiles set hide_phone = true, phone = '+447700900999' where id = tests.get_supabase_uid('open');
+update public.profiles set hide_phone = false where id = tests.get_supabase_uid('open');
+update public.profiles set phone = '+447700900123' where id = tests.get_supabase_uid('open');
+update public.profiles set hide_date_of_birth = true where id = tests.get_supabase_uid('open');
+select set_config('tests.card_updated_at', (select updated_at::text from private.profile_cards where profile_id = tests.get_supabase_uid('open')), true);
+update public.profiles set date_of_birth = '1985-02-03' where id = tests.get_supabase_uid('open');
+select is((select updated_at::text from private.profile_cards where profile_id = tests.get_supabase_uid('open')), current_setting('tests.card_updated_at'),
+  'PP-27: changing a hidden field does not touch the card, so its updated_at cannot betray the change');
+update public.profiles set hide_date_of_birth = false, date_of_birth = '1985-01-02' where id = tests.get_supabase_uid('open');
+
+--- who may browse
+select tests.create_supabase_user('guest', is_anonymous => true);
+select tests.authenticate_as('guest');
+select is_empty($$select 1 from public.public_profiles$$, 'PP-28: an anonymous sign-in cannot browse people (no free directory scraping)');
+reset role;
+update public.profiles set is_active = false where id = tests.get_supabase_uid('viewer');
+select tests.authenticate_as('viewer');
+select is_empty($$select 1 from public.public_profiles$$, 'PP-29: a deactivated account cannot browse people');
+reset role;
+update public.profiles set is_active = true where id = tests.get_supabase_uid('viewer');
+
 --- deactivated accounts have no card
 update public.profiles set is_active = false where id = tests.get_supabase_uid('nameless');
-select is_empty($$select 1 from public.public_profiles where id = tests.get_supabase_uid('nameless')$$, 'PP-13: a deactivated account has no public card');
+select is_empty($$select 1 from public.public_profiles where id = tests.public_id_of('nameless')$$, 'PP-13: a deactivated account has no public card');
 update public.profiles set is_active = true where id = tests.get_supabase_uid('nameless');
-select isnt_empty($$select 1 from public.public_profiles where id = tests.get_supabase_uid('nameless')$$, 'PP-13: … and gets it back when reactivated');
+select isnt_empty($$select 1 from public.public_profiles where id = tests.public_id_of('nameless')$$, 'PP-13: … and gets it back when reactivated');
 
 --- nobody writes cards through the API
 select tests.authenticate_as('open');
@@ -126,10 +163,10 @@ select is(public.update_privacy_settings('{}') ->> 'anonymousMode', 'true', 'PP-
 select tests.clear_authentication();
 select throws_ok($$select public.update_privacy_settings('{"hidePhone": true}')$$, '42501', null, 'PP-23: anon cannot call it');
 reset role;
-select is((select display_name from public.public_profiles where id = tests.get_supabase_uid('viewer')),
+select is((select display_name from public.public_profiles where id = tests.public_id_of('viewer')),
           (select pseudonym from public.profiles where id = tests.get_supabase_uid('viewer')),
           'PP-24: a privacy change through the RPC reaches the public card at once');
-select is((select allow_messages from public.public_profiles where id = tests.get_supabase_uid('viewer')), false,
+select is((select allow_messages from public.public_profiles where id = tests.public_id_of('viewer')), false,
   'PP-24: … allowMessages off included');
 
 select * from finish();

@@ -1,7 +1,7 @@
 -- Roles: the access token hook, the one helper policies use, the admin RPCs, and every escalation path we know of.
 -- Threat ids: RO-01 … RO-20.
 begin;
-select plan(28);
+select plan(31);
 
 select tests.create_supabase_user('client');
 select tests.create_supabase_user('therapist');
@@ -10,15 +10,13 @@ select tests.create_supabase_user('other-admin');
 update public.profiles set role = 'therapist' where id = tests.get_supabase_uid('therapist');
 update public.profiles set role = 'admin' where id in (tests.get_supabase_uid('admin'), tests.get_supabase_uid('other-admin'));
 
---- the access token hook, called as Supabase Auth calls it (as supabase_auth_admin; results checked afterwards)
-set local role supabase_auth_admin;
+--- the access token hook, with the event Supabase Auth sends (its right to call the hook is checked by RO-03)
 select set_config('tests.hook_therapist', private.custom_access_token_hook(jsonb_build_object(
   'user_id', (select id from public.profiles where role = 'therapist' limit 1),
   'claims', '{"role": "authenticated", "app_metadata": {"provider": "email"}}'::jsonb,
   'authentication_method', 'password'))::text, true);
 select set_config('tests.hook_unknown', private.custom_access_token_hook(jsonb_build_object(
   'user_id', gen_random_uuid(), 'claims', '{"role": "authenticated"}'::jsonb))::text, true);
-reset role;
 select is(current_setting('tests.hook_therapist')::jsonb -> 'claims',
   '{"role": "authenticated", "app_metadata": {"provider": "email", "user_role": "therapist"}}'::jsonb,
   'RO-01: the hook adds app_metadata.user_role and keeps every other claim (the Postgres role claim untouched)');
@@ -30,10 +28,8 @@ select ok(not has_function_privilege('authenticated', 'private.custom_access_tok
   and not has_function_privilege('anon', 'private.custom_access_token_hook(jsonb)', 'execute'),
   'RO-03: the API roles may not');
 update public.profiles set is_active = false where id = tests.get_supabase_uid('other-admin');
-set local role supabase_auth_admin;
 select set_config('tests.hook_deactivated', private.custom_access_token_hook(jsonb_build_object(
   'user_id', (select id from public.profiles where role = 'admin' and not is_active), 'claims', '{}'::jsonb))::text, true);
-reset role;
 select is(current_setting('tests.hook_deactivated')::jsonb #>> '{claims,app_metadata,user_role}', 'client',
   'RO-04: a deactivated admin''s next token carries no admin role');
 
@@ -78,8 +74,17 @@ select throws_ok(format('select public.set_user_role(%L, %L)', gen_random_uuid()
   'RO-14: an unknown account is a 404');
 select throws_ok(format('select public.set_user_role(%L, null)', tests.get_supabase_uid('client')), 'PT400', 'new_role is required',
   'RO-14: a missing role is a 400');
-select lives_ok(format('select public.set_account_active(%L, true)', tests.get_supabase_uid('other-admin')),
+select lives_ok(format('select public.set_account_active(%L, false)', tests.get_supabase_uid('therapist')),
+  'RO-15: an admin deactivates another account');
+reset role;
+select is((select banned_until from auth.users where id = tests.get_supabase_uid('therapist')), 'infinity'::timestamptz,
+  'RO-15: … which Supabase Auth then refuses to sign in or refresh (banned)');
+select tests.authenticate_as('admin');
+select lives_ok(format('select public.set_account_active(%L, true)', tests.get_supabase_uid('therapist')),
   'RO-15: an admin reactivates another account');
+reset role;
+select is((select banned_until from auth.users where id = tests.get_supabase_uid('therapist')), null, 'RO-15: … and lifts the ban');
+select tests.authenticate_as('admin');
 select is_empty($$select 1 from public.profiles where id <> (select auth.uid())$$,
   'RO-16: being admin gives no direct read of other profiles (moderation goes through the audited RPC)');
 select results_eq(
@@ -101,8 +106,8 @@ select results_eq(
   format($$values ('role_changed'::text, %L::uuid, '{"from": "client", "to": "therapist"}'::jsonb),
                   ('role_changed'::text, null::uuid, '{"from": "therapist", "to": "client"}'::jsonb)$$, tests.get_supabase_uid('admin')),
   'RO-19: every role change is audited with who did it');
-select is((select count(*)::int from public.audit_log where action = 'moderation_read' and actor_id = tests.get_supabase_uid('admin')), 1,
-  'RO-20: every moderation read is audited (the refused ones read nothing)');
+select results_eq($$select details ->> 'search' from public.audit_log where action = 'moderation_read'$$, $$values ('client@'::text)$$,
+  'RO-20: every moderation read is audited with what was searched (the refused ones read nothing)');
 
 select * from finish();
 rollback;

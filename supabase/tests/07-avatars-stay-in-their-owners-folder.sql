@@ -2,7 +2,7 @@
 -- only while it is on the owner's public card. Rows are written as the Storage server writes them (as the caller,
 -- with storage.allow_delete_query set for deletes). Threat ids: AV-01 … AV-16.
 begin;
-select plan(20);
+select plan(22);
 
 select tests.create_supabase_user('owner', metadata => '{"firstName": "Olga"}');
 select tests.create_supabase_user('stranger');
@@ -54,6 +54,14 @@ select tests.authenticate_as('stranger');
 select is_empty($$select 1 from storage.objects where bucket_id = 'avatars'$$, 'AV-12: in anonymous mode nobody else can read the picture');
 select tests.authenticate_as('owner');
 select is((select count(*)::int from storage.objects where bucket_id = 'avatars'), 2, 'AV-13: the owner always reads their own pictures');
+
+select tests.create_supabase_user('guest', is_anonymous => true);
+reset role;
+update public.profiles set anonymous_mode = false where id = tests.get_supabase_uid('owner');
+select tests.authenticate_as('guest');
+select is_empty($$select 1 from storage.objects where bucket_id = 'avatars'$$, 'AV-17: an anonymous sign-in cannot see other people''s pictures');
+select throws_ok(format($$insert into storage.objects (bucket_id, name) values ('avatars', '%s/me.png')$$, tests.get_supabase_uid('guest')), '42501', null,
+  'AV-17: … nor upload any (free sessions are not free storage)');
 
 select tests.clear_authentication();
 select is_empty($$select 1 from storage.objects where bucket_id = 'avatars'$$, 'AV-14: anon reads no pictures');

@@ -7,6 +7,7 @@ select plan(9);
 select tests.create_supabase_user('leaving', metadata => '{"firstName": "Lee"}');
 select tests.create_supabase_user('with-files');
 insert into storage.objects (bucket_id, name) values ('avatars', tests.get_supabase_uid('with-files') || '/me.png');
+insert into storage.objects (bucket_id, name) values ('avatars', tests.get_supabase_uid('leaving') || '/me.png');
 -- A full life on HealSpace to leave behind: journal, mood, a goal with progress, achievements.
 insert into public.journal_entries (user_id, title, content, mood) values (tests.get_supabase_uid('leaving'), 'Last entry', 'Goodbye', 'neutral');
 insert into public.mood_entries (user_id, entry_date, mood) values (tests.get_supabase_uid('leaving'), '2026-01-01', 3);
@@ -29,13 +30,16 @@ select throws_ok(format('select private.delete_account(%L)', tests.get_supabase_
   'AD-03: it refuses while Storage holds the person''s files (their bytes would be orphaned)');
 select throws_ok(format('select private.delete_account(%L)', gen_random_uuid()), 'PT404', 'No such account', 'AD-04: an unknown account is a 404');
 select set_config('tests.leaving', tests.get_supabase_uid('leaving')::text, true);
+-- The account function first removes the files through the Storage API, which deletes their rows like this.
+select set_config('storage.allow_delete_query', 'true', true);
+delete from storage.objects where name = current_setting('tests.leaving') || '/me.png';
 select lives_ok(format('select private.delete_account(%L)', tests.get_supabase_uid('leaving')), 'AD-05: the service role deletes an account');
 
 reset role;
 select is_empty(format($$
   select 'auth.users' from auth.users where id = %1$L
   union all select 'profiles' from public.profiles where id = %1$L
-  union all select 'public_profiles' from public.public_profiles where id = %1$L
+  union all select 'profile_cards' from private.profile_cards where profile_id = %1$L
   union all select 'storage.objects' from storage.objects where name like %1$L || '/%%'
   union all select 'journal_entries' from public.journal_entries where user_id = %1$L
   union all select 'mood_entries' from public.mood_entries where user_id = %1$L

@@ -53,15 +53,17 @@ select ok(
   'IP-06: signed-in users may call the RPCs (the admin ones check the role inside)');
 select ok(
   has_table_privilege('service_role', 'public.profiles', 'select, update') and has_table_privilege('service_role', 'public.public_profiles', 'select')
+  and not has_any_column_privilege('service_role', 'private.profile_cards', 'insert') and not has_any_column_privilege('service_role', 'private.profile_cards', 'update')
+  and not has_table_privilege('service_role', 'private.profile_cards', 'delete')
   and has_table_privilege('service_role', 'public.audit_log', 'select') and not has_table_privilege('service_role', 'public.audit_log', 'insert')
   and not has_table_privilege('service_role', 'public.audit_log', 'update') and not has_table_privilege('service_role', 'public.audit_log', 'delete'),
-  'IP-07: the service role reads and updates profiles and reads the audit log, but cannot write the log');
+  'IP-07: the service role reads and updates profiles, reads cards and the audit log, but writes neither cards nor the log');
 
 select tests.create_supabase_user('admin');
 select tests.create_supabase_user('someone', metadata => '{"firstName": "Sol"}');
 update public.profiles set role = 'admin' where id = tests.get_supabase_uid('admin');
 select tests.authenticate_as('admin');
-select is((select display_name from public.public_profiles where id = tests.get_supabase_uid('someone')), 'Sol',
+select is((select display_name from public.public_profiles where id = tests.public_id_of('someone')), 'Sol',
   'IP-08: admins see other people as everyone does, through their public cards');
 select is((select count(*)::int from public.my_profile), 1, 'IP-08: … and my_profile is their own only');
 select tests.authenticate_as_service_role();

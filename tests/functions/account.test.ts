@@ -3,9 +3,10 @@
  * but the audit record, and nothing is deleted at all when their files cannot be removed first.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { app } from '../../functions/account/app.ts';
+import { decodeJwt, SignJWT } from 'jose';
+import { app, maxSignInAgeSeconds } from '../../functions/account/app.ts';
 import { closeDatabase } from '../../functions/_shared/db.ts';
-import { adminSql, createUser, expectErrorShape, forgedTokens, tokenFor } from '../support/stack.ts';
+import { adminSql, createUser, env, expectErrorShape, forgedTokens, tokenFor } from '../support/stack.ts';
 
 afterAll(closeDatabase);
 
@@ -21,7 +22,7 @@ async function leftovers(userId: string): Promise<Record<string, number>> {
     select (select count(*)::int from auth.users where id = ${userId}) as auth_users,
            (select count(*)::int from auth.identities where user_id = ${userId}) as identities,
            (select count(*)::int from public.profiles where id = ${userId}) as profiles,
-           (select count(*)::int from public.public_profiles where id = ${userId}) as public_profiles`;
+           (select count(*)::int from private.profile_cards where profile_id = ${userId}) as public_profiles`;
   return row;
 }
 
@@ -46,6 +47,26 @@ describe('DELETE /account', () => {
     expect(response.status).toBe(503);
     expectErrorShape(await response.json(), 503);
     expect(await leftovers(person.id)).toEqual({ auth_users: 1, identities: 0, profiles: 1, public_profiles: 1 });
+  });
+
+  it('refuses with 403 when the person signed in longer ago than 15 minutes (a stolen token is not enough)', async () => {
+    const person = await createUser('account-stale-session');
+    const now = Math.floor(Date.now() / 1000);
+    const token = await tokenFor(person);
+    const staleSignIn = await new SignJWT({ ...decodeJwt(token), amr: [{ method: 'password', timestamp: now - maxSignInAgeSeconds - 60 }] })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(new TextEncoder().encode(env.jwtSecret));
+    const response = await deleteAccount(staleSignIn);
+    expect(response.status).toBe(403);
+    expect((await response.json()).message).toMatch(/Sign in again/);
+    expect((await leftovers(person.id)).profiles).toBe(1);
+  });
+
+  it('lets an anonymous sign-in delete itself (it has no other credential to show)', async () => {
+    const visitor = await createUser('account-anonymous', { anonymous: true });
+    const response = await deleteAccount(await tokenFor(visitor, { issuedAt: Math.floor(Date.now() / 1000) - 3000 }));
+    expect(response.status).toBe(200);
+    expect((await leftovers(visitor.id)).auth_users).toBe(0);
   });
 
   it('refuses without an explicit confirmation', async () => {
