@@ -66,7 +66,7 @@ export async function measurePublicProfilePages(url: string, readerClaims: Recor
   const sql = connect(url, { max: 1 });
   try {
     const cursors = await sql<{ display_name: string; id: string }[]>`
-      select display_name, id from public.public_profiles tablesample bernoulli (1) order by random() limit ${iterations}`;
+      select display_name, id from public.public_profiles order by random() limit ${iterations}`;
     const asReader = <T>(work: (tx: postgres.TransactionSql) => Promise<T>) =>
       sql.begin(async (tx) => {
         await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${JSON.stringify(readerClaims)}, true)`;
