@@ -20,8 +20,9 @@ $$;
 comment on function private.audit_events_about_caller() is
   'The caller''s own audit events for their data export, without the ids of admins who acted.';
 
--- security invoker: everything is read under the caller's own RLS, so the export cannot contain anyone else's data.
-create function public.export_my_data()
+-- Each domain contributes one section builder; export_my_data joins them. security invoker: everything is read under
+-- the caller's own RLS, so the export cannot contain anyone else's data.
+create function private.export_identity()
 returns jsonb
 language sql
 stable
@@ -46,8 +47,20 @@ as $$
     'auditEvents', private.audit_events_about_caller()
   );
 $$;
+comment on function private.export_identity() is 'Data export section: profile, public card, avatar objects, audit events about the caller.';
+grant execute on function private.export_identity() to authenticated;
+
+create function public.export_my_data()
+returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select private.export_identity();
+$$;
 comment on function public.export_my_data() is
-  'Data export: everything HealSpace holds about the caller, as one JSON document (profile, public card, avatar objects, audit events about them). Runs under the caller''s RLS.';
+  'Data export: everything HealSpace holds about the caller as one JSON document, section by domain. Runs under the caller''s RLS.';
 
 revoke execute on all functions in schema private from public;
 revoke execute on function public.export_my_data() from public, anon;

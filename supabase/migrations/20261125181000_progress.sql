@@ -183,19 +183,24 @@ create trigger mood_entries_unlock_achievements
   after insert or update of entry_date on public.mood_entries
   for each row execute function private.unlock_mood_achievements();
 
-create function private.unlock_first_goal()
+-- security definer: unlocks, for the row's user_id, the achievement named by the trigger's argument. One function for
+-- every "this event unlocks that achievement" trigger.
+create function private.unlock_achievement_for_row()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
 begin
-  perform private.unlock_achievement(new.user_id, 'first_goal');
+  perform private.unlock_achievement(new.user_id, tg_argv[0]);
   return null;
 end;
 $$;
-comment on function private.unlock_first_goal() is 'Trigger on goals: the first goal set.';
-create trigger goals_unlock_first_goal after insert on public.goals for each row execute function private.unlock_first_goal();
+comment on function private.unlock_achievement_for_row() is 'Trigger: unlocks the achievement given as the trigger argument for new.user_id.';
+
+create trigger goals_unlock_first_goal
+  after insert on public.goals
+  for each row execute function private.unlock_achievement_for_row('first_goal');
 
 -- security definer: keeps goals.current (not writable by the owner) equal to the sum of its progress and stamps
 -- completion the first time the target is reached (goals_unlock_goal_completed then unlocks the achievement).
@@ -240,22 +245,11 @@ create trigger goals_complete_on_target_change
   before update of target on public.goals
   for each row execute function private.complete_goal_on_target_change();
 
-create function private.unlock_goal_completed()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-  perform private.unlock_achievement(new.user_id, 'goal_completed');
-  return null;
-end;
-$$;
-comment on function private.unlock_goal_completed() is 'Trigger on goals: unlocks goal_completed when a goal becomes completed (by progress or a lowered target).';
+-- By progress or by a lowered target: either way completed_at goes from null to a time.
 create trigger goals_unlock_goal_completed
   after update of completed_at on public.goals
   for each row when (old.completed_at is null and new.completed_at is not null)
-  execute function private.unlock_goal_completed();
+  execute function private.unlock_achievement_for_row('goal_completed');
 
 -- GET /progress/goals in the seed's shape, with the streak (consecutive days with progress) as of today.
 create view public.goal_overview with (security_invoker = true) as

@@ -51,7 +51,8 @@ as $$
 $$;
 comment on function public.export_journal_csv() is 'The caller''s journal as CSV: created_at (UTC), title, mood, mood_score (sad 1, neutral 2, happy 3), tags, is_favorite, content; oldest first.';
 
-create or replace function public.export_my_data()
+-- security invoker: the caller's own rows only, under RLS.
+create function private.export_wellbeing()
 returns jsonb
 language sql
 stable
@@ -59,21 +60,6 @@ security invoker
 set search_path = ''
 as $$
   select jsonb_build_object(
-    'format', 'healspace-export/1',
-    'exportedAt', now(),
-    'userId', auth.uid(),
-    'profile', (select to_jsonb(mine) from public.my_profile as mine),
-    'publicCard', (
-      select to_jsonb(card) from public.public_profiles as card
-      where card.id = (select p.public_id from public.profiles as p where p.id = (select auth.uid()))
-    ),
-    'avatars', (
-      select coalesce(jsonb_agg(jsonb_build_object('name', o.name, 'createdAt', o.created_at, 'size', o.metadata -> 'size',
-                                                   'mimetype', o.metadata -> 'mimetype') order by o.created_at), '[]')
-      from storage.objects as o
-      where o.bucket_id = 'avatars' and (storage.foldername(o.name))[1] = (select auth.uid())::text
-    ),
-    'auditEvents', private.audit_events_about_caller(),
     'journalEntries', (
       select coalesce(jsonb_agg(to_jsonb(e) - 'search_vector' - 'user_id' order by e.created_at, e.id), '[]')
       from public.journal_entries as e where e.user_id = (select auth.uid())
@@ -94,8 +80,18 @@ as $$
     )
   );
 $$;
-comment on function public.export_my_data() is
-  'Data export: everything HealSpace holds about the caller as one JSON document (profile, public card, avatar objects, audit events about them, journal, mood, goals with their progress, achievements). Runs under the caller''s RLS.';
+comment on function private.export_wellbeing() is 'Data export section: journal, mood, goals with their progress log, achievements.';
+grant execute on function private.export_wellbeing() to authenticated;
+
+create or replace function public.export_my_data()
+returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select private.export_identity() || private.export_wellbeing();
+$$;
 
 revoke execute on function public.export_mood_csv() from public, anon;
 revoke execute on function public.export_journal_csv() from public, anon;
