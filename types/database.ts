@@ -33,6 +33,52 @@ export type Database = {
                   Relationships: [
                     
                   ]
+                },"chat_conversations": {
+                  Row: {
+                    "created_at": string,"ended_at": string | null,"id": string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"last_message_at": string | null,"topic": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"ended_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"last_message_at"?: string | null,"topic"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"ended_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["chat_conversation_kind"],"last_message_at"?: string | null,"topic"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"chat_messages": {
+                  Row: {
+                    "content": string | null,"conversation_id": string,"created_at": string,"deleted_at": string | null,"edited_at": string | null,"id": string,"removed_at": string | null,"sender_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "content"?: string | null,"conversation_id": string,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"id": string,"removed_at"?: string | null,"sender_id": string
+                  }
+                  Update: {
+                    "content"?: string | null,"conversation_id"?: string,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"id"?: string,"removed_at"?: string | null,"sender_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "chat_messages_conversation_id_fkey"
+      columns: ["conversation_id"]
+isOneToOne: false
+      referencedRelation: "chat_conversation_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "chat_messages_conversation_id_fkey"
+      columns: ["conversation_id"]
+isOneToOne: false
+      referencedRelation: "chat_conversations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "chat_messages_sender_id_fkey"
+      columns: ["sender_id"]
+isOneToOne: false
+      referencedRelation: "chat_conversation_list"
+      referencedColumns: ["partner_id"]
+    }
+                  ]
                 },"goal_progress": {
                   Row: {
                     "amount": number,"created_at": string,"goal_id": string,"id": string,"logged_on": string,"note": string | null,"user_id": string
@@ -69,6 +115,20 @@ isOneToOne: false
                   }
                   Update: {
                     "archived_at"?: string | null,"category"?: string,"completed_at"?: string | null,"created_at"?: string,"current"?: number,"description"?: string | null,"id"?: string,"progress"?: never,"target"?: number,"title"?: string,"unit"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"helplines": {
+                  Row: {
+                    "country_code": string,"hours": string,"id": number,"name": string,"phone": string | null,"sms": string | null,"sort_order": number,"url": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "country_code": string,"hours"?: string,"id"?: never,"name": string,"phone"?: string | null,"sms"?: string | null,"sort_order"?: number,"url"?: string | null
+                  }
+                  Update: {
+                    "country_code"?: string,"hours"?: string,"id"?: never,"name"?: string,"phone"?: string | null,"sms"?: string | null,"sort_order"?: number,"url"?: string | null
                   }
                   Relationships: [
                     
@@ -144,7 +204,15 @@ isOneToOne: false
                 }
           }
           Views: {
-            "goal_overview": {
+            "chat_conversation_list": {
+                  Row: {
+                    "created_at": string,"ended_at": string | null,"id": string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"last_message": string | null,"partner_id": string | null,"partner_name": string | null,"partner_online": boolean | null,"timestamp": string | null,"topic": string | null,"unread_count": number | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
+                },"goal_overview": {
                   Row: {
                     "archivedAt": string | null,"category": string,"completedAt": string | null,"createdAt": string,"current": number,"description": string | null,"id": string,"progress": number | null,"streak": number | null,"target": number,"title": string,"unit": string
                   }
@@ -205,7 +273,16 @@ isOneToOne: false
                 }
           }
           Functions: {
-            "export_journal_csv":
+            "crisis_support":
+{ Args: { "country_code"?: string }; Returns: Json
+                           },
+"delete_chat_message":
+{ Args: { "message_id": string }; Returns: undefined
+                           },
+"edit_chat_message":
+{ Args: { "content": string,"message_id": string }; Returns: undefined
+                           },
+"export_journal_csv":
 { Args: Record<PropertyKey, never>; Returns: string
                            },
 "export_mood_csv":
@@ -214,10 +291,21 @@ isOneToOne: false
 "export_my_data":
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
+"leave_chat_conversation":
+{ Args: { "block_partner"?: boolean,"conversation_id": string }; Returns: undefined
+                           },
+"list_chat_messages":
+{ Args: { "before_created_at"?: string,"before_id"?: string,"conversation_id": string,"page_size"?: number }; Returns: {
+              "content": string,"created_at": string,"deleted": boolean,"edited_at": string,"id": string,"is_anonymous": boolean,"is_mine": boolean,"sender_id": string,"sender_name": string
+            }[]
+                           },
 "list_journal_entries":
 { Args: { "before_created_at"?: string,"before_id"?: string,"before_rank"?: number,"created_from"?: string,"created_to"?: string,"favorites_only"?: boolean,"match_all_tags"?: boolean,"page_size"?: number,"search"?: string,"search_language"?: Database["public"]['Enums']["search_language"],"with_mood"?: Database["public"]['Enums']["journal_mood"],"with_tags"?: (string)[] }; Returns: {
               "content": string,"created_at": string,"id": string,"is_favorite": boolean,"language": Database["public"]['Enums']["search_language"],"mood": Database["public"]['Enums']["journal_mood"],"rank": number,"tags": (string)[],"title": string,"updated_at": string
             }[]
+                           },
+"mark_chat_read":
+{ Args: { "message_id": string }; Returns: undefined
                            },
 "moderation_profiles":
 { Args: { "after_id"?: string,"page_size"?: number,"role_filter"?: Database["public"]['Enums']["app_role"],"search"?: string }; Returns: {
@@ -226,6 +314,9 @@ isOneToOne: false
                            },
 "mood_statistics":
 { Args: { "as_of"?: string,"from_date"?: string,"to_date"?: string }; Returns: Json
+                           },
+"send_chat_message":
+{ Args: { "content": string,"country_code"?: string,"is_anonymous"?: boolean,"message_id": string,"recipient_id": string }; Returns: Json
                            },
 "set_account_active":
 { Args: { "active": boolean,"user_id": string }; Returns: undefined
@@ -241,7 +332,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "app_role": "client"|"therapist"|"admin","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
+            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -357,7 +448,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "app_role": ["client", "therapist", "admin"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
+            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
           }
         }
 } as const

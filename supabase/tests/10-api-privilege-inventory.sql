@@ -6,22 +6,25 @@ select plan(10);
 select set_eq(
   $$select c.relname::text from pg_class as c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'p')$$,
   array['profiles', 'public_profiles', 'my_profile', 'audit_log', 'journal_entries', 'mood_entries', 'goals', 'goal_progress',
-        'achievements', 'user_achievements', 'goal_overview', 'my_achievements', 'my_timeline'],
+        'achievements', 'user_achievements', 'goal_overview', 'my_achievements', 'my_timeline',
+        'helplines', 'chat_conversations', 'chat_messages', 'chat_conversation_list'],
   'IP-01: the exposed tables and views are exactly the ones this inventory covers');
 select set_eq(
   $$select p.proname::text from pg_proc as p where p.pronamespace = 'public'::regnamespace$$,
   array['update_privacy_settings', 'set_user_role', 'set_account_active', 'moderation_profiles', 'export_my_data',
-        'list_journal_entries', 'toggle_journal_favorite', 'mood_statistics', 'export_mood_csv', 'export_journal_csv'],
+        'list_journal_entries', 'toggle_journal_favorite', 'mood_statistics', 'export_mood_csv', 'export_journal_csv',
+        'crisis_support', 'list_chat_messages', 'send_chat_message', 'mark_chat_read', 'edit_chat_message', 'delete_chat_message',
+        'leave_chat_conversation'],
   'IP-02: the exposed RPCs are exactly the ones this inventory covers');
 
-select is_empty($$
-  select c.relname, privilege from pg_class as c
+select results_eq($$
+  select c.relname::text collate "default", privilege from pg_class as c
   cross join unnest(array['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger']) as privilege
   where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'p') and has_table_privilege('anon', c.oid, privilege)
-$$, 'IP-03: anon has no privilege on any table or view');
-select is_empty($$
-  select p.proname from pg_proc as p where p.pronamespace = 'public'::regnamespace and has_function_privilege('anon', p.oid, 'execute')
-$$, 'IP-04: anon may call no RPC');
+$$, $$values ('helplines'::text, 'select'::text)$$, 'IP-03: anon may read the helplines and nothing else');
+select results_eq($$
+  select p.proname::text collate "default" from pg_proc as p where p.pronamespace = 'public'::regnamespace and has_function_privilege('anon', p.oid, 'execute')
+$$, $$values ('crisis_support'::text)$$, 'IP-04: anon may call crisis_support and nothing else');
 
 select results_eq($$
   select c.relname::text collate "default",
@@ -32,9 +35,13 @@ $$, $$values
   --                     select insert update delete   (RLS then narrows the rows to the caller's own)
   ('achievements',        true,  false, false, false),
   ('audit_log',           true,  false, false, false),
+  ('chat_conversation_list', true, false, false, false),
+  ('chat_conversations',  true,  false, false, false),
+  ('chat_messages',       true,  true,  true,  false),
   ('goal_overview',       true,  false, false, false),
   ('goal_progress',       true,  true,  false, true),
   ('goals',               true,  true,  true,  true),
+  ('helplines',           true,  false, false, false),
   ('journal_entries',     true,  true,  true,  true),
   ('mood_entries',        true,  true,  true,  true),
   ('my_achievements',     true,  false, false, false),
