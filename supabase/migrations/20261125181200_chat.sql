@@ -378,7 +378,7 @@ set search_path = ''
 as $$
   select count(*)::integer from public.chat_messages as m
   join private.chat_participants as p on p.id = m.sender_id
-  where p.user_id = auth.uid() and m.created_at > now() - interval '1 minute';
+  where p.user_id = auth.uid() and m.created_at > clock_timestamp() - interval '1 minute';
 $$;
 comment on function private.chat_recent_message_count_of_caller() is 'Messages the caller sent in the last minute.';
 
@@ -401,7 +401,8 @@ begin
     raise exception 'You are sending messages too quickly; wait a moment' using errcode = 'PT429';
   end if;
   new.content := btrim(new.content);
-  new.created_at := now();
+  -- The moment of sending, not of the transaction's start: orders messages sent within one transaction too.
+  new.created_at := clock_timestamp();
   return new;
 end;
 $$;
@@ -486,6 +487,9 @@ begin
   -- A retry of a message already sent answers the original.
   select m.* into existing from public.chat_messages as m where m.id = message_id;
   if existing.id is not null then
+    if existing.sender_id is distinct from private.chat_caller_participant_id(existing.conversation_id) then
+      raise exception 'That message id is already taken' using errcode = 'PT409';
+    end if;
     return jsonb_build_object('message', to_jsonb(existing), 'conversationId', existing.conversation_id, 'duplicate', true,
       'safety', case when private.chat_message_flagged_for_sender(existing.id) then public.crisis_support(country_code) end);
   end if;
@@ -506,7 +510,7 @@ begin
   exception when unique_violation then
     -- The same id, sent twice at once, or someone else's id: the original answers, or a 409 if it is not ours.
     select m.* into existing from public.chat_messages as m where m.id = message_id;
-    if existing.id is null then
+    if existing.id is null or existing.sender_id is distinct from private.chat_caller_participant_id(existing.conversation_id) then
       raise exception 'That message id is already taken' using errcode = 'PT409';
     end if;
     return jsonb_build_object('message', to_jsonb(existing), 'conversationId', existing.conversation_id, 'duplicate', true,

@@ -1,0 +1,172 @@
+-- Peer chat: participants only, nobody learns who the other is, idempotent and rate-limited sending, crisis support
+-- for the sender alone, read pointers, edits and deletions, leaving and blocking, Realtime topics and payloads.
+-- Threat ids: CH-01 … CH-40.
+begin;
+select plan(60);
+
+select tests.create_supabase_user('seeker', email => 'seeker@example.com', metadata => '{"firstName": "Sage", "lastName": "Seeker"}');
+select tests.create_supabase_user('listener', email => 'listener@example.com', metadata => '{"firstName": "Lin", "lastName": "Listener"}');
+select tests.create_supabase_user('stranger');
+select tests.create_supabase_user('closed', metadata => '{"firstName": "Cleo"}');
+select tests.create_supabase_user('therapist');
+select tests.create_supabase_user('admin');
+update public.profiles set role = 'therapist' where id = tests.get_supabase_uid('therapist');
+update public.profiles set role = 'admin' where id = tests.get_supabase_uid('admin');
+update public.profiles set allow_messages = false where id = tests.get_supabase_uid('closed');
+
+--- opening a direct conversation by public id
+select tests.authenticate_as('seeker');
+select set_config('tests.first', public.send_chat_message('00000000-0000-4000-8000-000000000001', 'Hi, is anyone there?',
+  tests.public_id_of('listener'))::text, true);
+select set_config('tests.conversation', current_setting('tests.first')::jsonb ->> 'conversationId', true);
+select is(current_setting('tests.first')::jsonb ->> 'duplicate', 'false', 'CH-01: a message to a public profile id opens a direct conversation');
+select is(current_setting('tests.first')::jsonb -> 'safety', 'null'::jsonb, 'CH-01: … with no safety prompt for an ordinary message');
+select throws_ok(format($$select public.send_chat_message(gen_random_uuid(), 'hello', %L)$$, tests.public_id_of('closed')), 'PT403',
+  'This person is not accepting messages', 'CH-02: a person whose allowMessages is off cannot be messaged');
+select throws_ok(format($$select public.send_chat_message(gen_random_uuid(), 'hello', %L)$$, gen_random_uuid()), 'PT404', 'No such recipient',
+  'CH-03: an unknown recipient is a 404');
+select throws_ok(format($$select public.send_chat_message(gen_random_uuid(), '   ', %L)$$, tests.public_id_of('listener')), 'PT400',
+  'A message is 1 to 4000 characters', 'CH-04: an empty message is a 400');
+select throws_ok(format($$select public.send_chat_message(gen_random_uuid(), repeat('x', 4001), %L)$$, tests.public_id_of('listener')), 'PT400',
+  'A message is 1 to 4000 characters', 'CH-04: so is one over 4000 characters');
+
+--- idempotency
+select is(public.send_chat_message('00000000-0000-4000-8000-000000000001', 'Hi, is anyone there?', tests.public_id_of('listener')) ->> 'duplicate', 'true',
+  'CH-05: resending the same message id returns the original');
+select is((select count(*)::int from public.chat_messages), 1, 'CH-05: … and stores no duplicate');
+
+--- the listener's seat
+select tests.authenticate_as('listener');
+select set_config('tests.seeker_participant', (select partner_id::text from public.chat_conversation_list), true);
+select results_eq($$select unread_count, last_message, partner_name ~ '^Anonymous User #[0-9]{4}$' from public.chat_conversation_list$$,
+  $$values (1, 'Hi, is anyone there?'::text, true)$$, 'CH-06: the recipient sees the conversation, one unread message, and an anonymous alias');
+select throws_ok(format($$select public.send_chat_message('00000000-0000-4000-8000-000000000001', 'hijack', %L)$$, current_setting('tests.seeker_participant')),
+  'PT409', 'That message id is already taken', 'CH-07: another person''s message id is refused, not returned');
+select results_eq($$select is_mine, content, sender_name ~ '^Anonymous User' from public.list_chat_messages(current_setting('tests.conversation')::uuid)$$,
+  $$values (false, 'Hi, is anyone there?'::text, true)$$, 'CH-08: messages name the sender by alias, with isMine');
+select lives_ok(format($$select public.send_chat_message('00000000-0000-4000-8000-000000000002', 'I am here. What is on your mind?', %L)$$,
+  current_setting('tests.seeker_participant')), 'CH-09: the recipient answers to the partner''s participant id');
+select is((select unread_count from public.chat_conversation_list), 0, 'CH-10: answering marks the conversation read for the one who answers');
+
+--- nobody can find out who the partner is
+select throws_ok($$select user_id from private.chat_participants$$, '42501', null, 'CH-11: the account id of participants is unreadable');
+select ok(position(tests.get_supabase_uid('seeker')::text in (select jsonb_agg(to_jsonb(l))::text from public.chat_conversation_list as l)) = 0,
+  'CH-12: the conversation list holds no trace of the partner''s account id');
+select ok(position(tests.get_supabase_uid('seeker')::text in
+  (select jsonb_agg(to_jsonb(m))::text from public.list_chat_messages(current_setting('tests.conversation')::uuid) as m)) = 0,
+  'CH-12: … nor do the messages');
+select ok((select jsonb_agg(to_jsonb(l))::text from public.chat_conversation_list as l) !~ '(Sage|Seeker|seeker@example.com)',
+  'CH-12: … nor the partner''s name or email');
+select is_empty(format($$select 1 from public.public_profiles where id = %L$$, current_setting('tests.seeker_participant')),
+  'CH-13: a participant id is not a public profile id');
+
+--- everyone else
+select tests.authenticate_as('stranger');
+select is_empty($$select 1 from public.chat_conversations union all select 1 from public.chat_messages
+  union all select 1 from public.chat_conversation_list union all select 1 from private.chat_participants$$,
+  'CH-14: a non-participant sees no conversation, message or participant');
+select throws_ok(format($$select * from public.list_chat_messages(%L)$$, current_setting('tests.conversation')), 'PT404', 'No such conversation',
+  'CH-14: … and the conversation does not exist for them');
+select throws_ok(format($$select public.send_chat_message(gen_random_uuid(), 'let me in', %L)$$, current_setting('tests.seeker_participant')), 'PT404',
+  'No such recipient', 'CH-15: a non-participant cannot post to a participant id');
+select throws_ok(format($$insert into public.chat_messages (id, conversation_id, sender_id, content) values (gen_random_uuid(), %L, %L, 'x')$$,
+  current_setting('tests.conversation'), current_setting('tests.seeker_participant')), '42501', null, 'CH-15: nor insert as someone else''s participant');
+select tests.authenticate_as('therapist');
+select is_empty($$select 1 from public.chat_messages$$, 'CH-16: a therapist reads no one''s chats');
+select tests.authenticate_as('admin');
+select is_empty($$select 1 from public.chat_messages$$, 'CH-17: an admin reads no chats through the API (moderation has its own path)');
+select tests.clear_authentication();
+select throws_ok($$select * from public.chat_messages$$, '42501', null, 'CH-18: anon has no access');
+select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'x', gen_random_uuid())$$, '42501', null, 'CH-18: … and cannot send');
+
+--- read pointers, edits, deletions
+select tests.authenticate_as('seeker');
+select is((select unread_count from public.chat_conversation_list), 1, 'CH-19: the seeker has one unread answer');
+select public.mark_chat_read('00000000-0000-4000-8000-000000000002');
+select is((select unread_count from public.chat_conversation_list), 0, 'CH-19: marking it read clears the count');
+select lives_ok($$select public.edit_chat_message('00000000-0000-4000-8000-000000000001', 'Hi, is anyone around?')$$, 'CH-20: the sender edits their message');
+select isnt((select edited_at from public.chat_messages where id = '00000000-0000-4000-8000-000000000001'), null, 'CH-20: … which is stamped as edited');
+select throws_ok($$select public.edit_chat_message('00000000-0000-4000-8000-000000000002', 'putting words in your mouth')$$, 'PT404', null,
+  'CH-21: nobody edits the partner''s message');
+select throws_ok($$select public.delete_chat_message('00000000-0000-4000-8000-000000000002')$$, 'PT404', null, 'CH-21: … or deletes it');
+select public.delete_chat_message('00000000-0000-4000-8000-000000000001');
+select results_eq($$select content, deleted_at is not null from public.chat_messages where id = '00000000-0000-4000-8000-000000000001'$$,
+  $$values (null::text, true)$$, 'CH-22: deleting erases the text, not just hides it');
+select is_empty($$update public.chat_messages set deleted_at = now() where id = '00000000-0000-4000-8000-000000000002' returning 1$$,
+  'CH-22: the table itself refuses changes to the partner''s messages');
+
+--- crisis support, for the sender only
+select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'talking to myself', current_setting('tests.seeker_participant')::uuid)$$,
+  'PT404', 'No such recipient', 'CH-23: nobody messages their own participant id');
+select tests.authenticate_as('seeker');
+select set_config('tests.crisis', public.send_chat_message('00000000-0000-4000-8000-000000000004', 'Honestly I want to die some days',
+  (select partner_id from public.chat_conversation_list), country_code => 'GB')::text, true);
+select ok(current_setting('tests.crisis')::jsonb #>> '{safety,notice}' like '%not a crisis service%', 'CH-24: a crisis phrase brings the sender the notice');
+select ok((current_setting('tests.crisis')::jsonb #> '{safety,helplines}')::text like '%Samaritans%', 'CH-24: … and the helplines of their country');
+select ok((current_setting('tests.crisis')::jsonb #> '{safety,helplines}')::text like '%findahelpline%', 'CH-24: … and the international fallback');
+select tests.authenticate_as('listener');
+select is((select content from public.chat_messages where id = '00000000-0000-4000-8000-000000000004'), 'Honestly I want to die some days',
+  'CH-25: the message is delivered unchanged: flagging never blocks');
+select throws_ok($$select * from private.chat_message_flags$$, '42501', null, 'CH-25: … and the partner cannot see that it was flagged');
+
+--- rate limit
+select tests.authenticate_as('listener');
+select lives_ok($$select count(public.send_chat_message(gen_random_uuid(), 'message ' || n, current_setting('tests.seeker_participant')::uuid))
+  from generate_series(1, 19) as n$$, 'CH-26: twenty messages a minute go through');
+select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'one too many', current_setting('tests.seeker_participant')::uuid)$$,
+  'PT429', 'You are sending messages too quickly; wait a moment', 'CH-26: the twenty-first in a minute is refused with 429');
+
+--- Realtime: what was broadcast, and who may hear it
+reset role;
+select ok((select count(*) > 0 from realtime.messages where topic = 'conversation:' || current_setting('tests.conversation') and event = 'new_message'),
+  'CH-27: new messages are broadcast on conversation:<id>');
+select ok((select count(*) > 0 from realtime.messages where topic = 'user:' || tests.get_supabase_uid('listener') and event = 'new_message'),
+  'CH-28: … and announced on the recipient''s user:<id> topic');
+select is_empty(format($$select 1 from realtime.messages where topic like 'conversation:%%' and (payload::text like '%%%s%%' or payload::text like '%%%s%%')$$,
+  tests.get_supabase_uid('seeker'), tests.get_supabase_uid('listener')), 'CH-29: no broadcast payload carries an account id');
+select ok((select count(*) > 0 from realtime.messages where topic = 'conversation:' || current_setting('tests.conversation') and event = 'message_deleted'
+  and payload ->> 'content' is null), 'CH-30: deletions are broadcast without the text');
+
+select tests.authenticate_as('listener');
+select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation'), true);
+select ok((select count(*) > 0 from realtime.messages), 'CH-31: a participant may receive on the conversation topic');
+select lives_ok($$insert into realtime.messages (topic, extension, event, payload, private)
+  values (realtime.topic(), 'broadcast', 'typing', '{"participant_id": "x"}', true)$$, 'CH-32: … and send typing indicators there');
+select set_config('realtime.topic', 'user:' || tests.get_supabase_uid('listener'), true);
+select ok((select count(*) > 0 from realtime.messages), 'CH-33: a person receives on their own user topic');
+select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'broadcast', 'x', '{}', true)$$,
+  '42501', null, 'CH-33: … but nobody sends into a user topic');
+select set_config('realtime.topic', 'user:' || tests.get_supabase_uid('seeker'), true);
+select is_empty($$select 1 from realtime.messages$$, 'CH-34: nobody receives on someone else''s user topic');
+select tests.authenticate_as('stranger');
+select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation'), true);
+select is_empty($$select 1 from realtime.messages$$, 'CH-35: a non-participant receives nothing on the conversation topic');
+select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'presence', 'track', '{}', true)$$,
+  '42501', null, 'CH-35: … and can neither send nor show presence there');
+select set_config('realtime.topic', 'conversation:not-a-uuid', true);
+select is_empty($$select 1 from realtime.messages$$, 'CH-36: a malformed topic belongs to nobody (and raises no error)');
+
+--- leaving and blocking
+select tests.authenticate_as('listener');
+select public.leave_chat_conversation(current_setting('tests.conversation')::uuid, block_partner => true);
+select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'still there?', current_setting('tests.seeker_participant')::uuid)$$,
+  'PT409', 'This conversation has ended', 'CH-37: nobody writes in an ended conversation');
+select tests.authenticate_as('seeker');
+select throws_ok(format($$select public.send_chat_message(gen_random_uuid(), 'please answer', %L)$$, tests.public_id_of('listener')), 'PT403',
+  'This person is not accepting messages', 'CH-38: a blocked person cannot open a new conversation with the blocker');
+select is_empty($$select 1 from private.user_blocks$$, 'CH-38: … nor see that they were blocked');
+select tests.authenticate_as('listener');
+select throws_ok(format($$select public.send_chat_message(gen_random_uuid(), 'hello again', %L)$$, tests.public_id_of('seeker')), 'PT403',
+  'This person is not accepting messages', 'CH-39: a block works both ways');
+
+--- an account deleted
+reset role;
+delete from auth.users where id = tests.get_supabase_uid('seeker');
+select tests.authenticate_as('listener');
+select results_eq($$select partner_name from public.chat_conversation_list$$, $$values ('[deleted user]'::text)$$,
+  'CH-40: the partner of a deleted account sees "[deleted user]"');
+select is_empty(format($$select 1 from public.list_chat_messages(%L) where not is_mine and content is not null$$, current_setting('tests.conversation')),
+  'CH-40: … and none of the deleted person''s words');
+
+select * from finish();
+rollback;
