@@ -163,14 +163,14 @@ isOneToOne: false
                   ]
                 },"profiles": {
                   Row: {
-                    "allow_messages": boolean,"anonymous_mode": boolean,"avatar_path": string | null,"bio": string | null,"created_at": string,"date_of_birth": string | null,"display_name": string | null,"email": string | null,"first_name": string | null,"hide_date_of_birth": boolean,"hide_interests": boolean,"hide_location": boolean,"hide_occupation": boolean,"hide_phone": boolean,"id": string,"interests": (string)[],"is_active": boolean,"is_anonymous": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"pseudonym": string,"public_id": string,"role": Database["public"]['Enums']["app_role"],"show_activity": boolean,"time_zone": string,"updated_at": string
+                    "allow_messages": boolean,"anonymous_mode": boolean,"avatar_path": string | null,"bio": string | null,"created_at": string,"date_of_birth": string | null,"display_name": string | null,"email": string | null,"first_name": string | null,"hide_date_of_birth": boolean,"hide_interests": boolean,"hide_location": boolean,"hide_occupation": boolean,"hide_phone": boolean,"id": string,"interests": (string)[],"is_active": boolean,"is_anonymous": boolean,"is_listener": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"pseudonym": string,"public_id": string,"role": Database["public"]['Enums']["app_role"],"show_activity": boolean,"time_zone": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id": string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"public_id"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"time_zone"?: string,"updated_at"?: string
+                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id": string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"is_listener"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"public_id"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"time_zone"?: string,"updated_at"?: string
                   }
                   Update: {
-                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id"?: string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"public_id"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"time_zone"?: string,"updated_at"?: string
+                    "allow_messages"?: boolean,"anonymous_mode"?: boolean,"avatar_path"?: string | null,"bio"?: string | null,"created_at"?: string,"date_of_birth"?: string | null,"display_name"?: never,"email"?: string | null,"first_name"?: string | null,"hide_date_of_birth"?: boolean,"hide_interests"?: boolean,"hide_location"?: boolean,"hide_occupation"?: boolean,"hide_phone"?: boolean,"id"?: string,"interests"?: (string)[],"is_active"?: boolean,"is_anonymous"?: boolean,"is_listener"?: boolean,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"pseudonym"?: string,"public_id"?: string,"role"?: Database["public"]['Enums']["app_role"],"show_activity"?: boolean,"time_zone"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -332,7 +332,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
+            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -448,7 +448,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
+            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"chat_queue_role": ["seeker", "listener"],"chat_queue_status": ["waiting", "matched", "cancelled", "expired"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
           }
         }
 } as const

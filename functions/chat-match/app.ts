@@ -1,0 +1,52 @@
+/**
+ * /functions/v1/chat-match: the seed's POST /chat/start. Matching runs in SQL (private.request_chat_match) as the caller,
+ * in one transaction, safe under concurrency; see the chat_matching migration for the queue's semantics.
+ *   POST   { topic?, asListener?, preferParticipantId? }  → 200 { status: 'matched', conversationId, partner: { id, name } }
+ *                                                           or 202 { status: 'queued', position, estimatedWaitSeconds, expiresAt }
+ *   GET    → the caller's queue status          DELETE → leave the queue
+ * A waiting caller also learns of a later match at once on their user:<id> Realtime topic (event match_found).
+ */
+import { z } from 'zod';
+import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
+import { asCaller } from '../_shared/db.ts';
+import { jsonBody } from '../_shared/validate.ts';
+
+const matchRequest = z.object({
+  topic: z.string().trim().min(1).max(80).optional(),
+  asListener: z.boolean().optional(),
+  preferParticipantId: z.uuid().optional(),
+}).strict();
+
+export type MatchAnswer =
+  | { status: 'matched'; conversationId: string; partner: { id: string; name: string } }
+  | { status: 'queued'; role: 'seeker' | 'listener'; position: number; estimatedWaitSeconds: number; expiresAt: string };
+
+export const app = createFunctionApp('chat-match');
+
+app.post('/', requireUser, async (c) => {
+  const { topic, asListener, preferParticipantId } = await jsonBody(c, matchRequest);
+  const claims = userClaims(c);
+  const request = () =>
+    asCaller(claims, async (tx) => {
+      const [row] = await tx<{ answer: MatchAnswer }[]>`
+        select private.request_chat_match(${asListener ?? false}, ${topic ?? null}, ${preferParticipantId ?? null}::uuid) as answer`;
+      return row.answer;
+    });
+  // Two people arriving at the same instant each skip the other's locked entry; asking once more after both
+  // entries are committed lets them find each other instead of both waiting.
+  let answer = await request();
+  if (answer.status === 'queued') answer = await request();
+  c.header('cache-control', 'no-store');
+  return c.json(answer, answer.status === 'matched' ? 200 : 202);
+});
+
+app.get('/', requireUser, async (c) => {
+  const [row] = await asCaller(userClaims(c), (tx) => tx<{ status: unknown }[]>`select private.chat_match_status() as status`);
+  c.header('cache-control', 'no-store');
+  return c.json(row.status);
+});
+
+app.delete('/', requireUser, async (c) => {
+  const [row] = await asCaller(userClaims(c), (tx) => tx<{ answer: unknown }[]>`select private.cancel_chat_match() as answer`);
+  return c.json(row.answer);
+});
