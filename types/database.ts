@@ -307,13 +307,27 @@ isOneToOne: false
 "mark_chat_read":
 { Args: { "message_id": string }; Returns: undefined
                            },
+"moderation_chat_reports":
+{ Args: { "include_resolved"?: boolean,"page_size"?: number }; Returns: {
+              "conversation_id": string,"created_at": string,"description": string,"reason": Database["public"]['Enums']["chat_report_reason"],"report_id": string,"reported_alias": string,"reported_messages": Json,"reported_participant_id": string,"resolved_at": string
+            }[]
+                           },
 "moderation_profiles":
 { Args: { "after_id"?: string,"page_size"?: number,"role_filter"?: Database["public"]['Enums']["app_role"],"search"?: string }; Returns: {
               "created_at": string,"email": string,"first_name": string,"id": string,"is_active": boolean,"is_anonymous": boolean,"last_name": string,"last_sign_in_at": string,"role": Database["public"]['Enums']["app_role"]
             }[]
                            },
+"moderation_remove_chat_message":
+{ Args: { "message_id": string }; Returns: undefined
+                           },
 "mood_statistics":
 { Args: { "as_of"?: string,"from_date"?: string,"to_date"?: string }; Returns: Json
+                           },
+"rate_chat_conversation":
+{ Args: { "comment"?: string,"conversation_id": string,"stars": number }; Returns: undefined
+                           },
+"report_chat_participant":
+{ Args: { "description"?: string,"message_ids"?: (string)[],"participant_id": string,"reason": Database["public"]['Enums']["chat_report_reason"] }; Returns: string
                            },
 "send_chat_message":
 { Args: { "content": string,"country_code"?: string,"is_anonymous"?: boolean,"message_id": string,"recipient_id": string }; Returns: Json
@@ -332,7 +346,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
+            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","chat_report_reason": "harassment"|"hate"|"self_harm_risk"|"spam"|"sexual_content"|"privacy"|"other","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -448,7 +462,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"chat_queue_role": ["seeker", "listener"],"chat_queue_status": ["waiting", "matched", "cancelled", "expired"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
+            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"chat_queue_role": ["seeker", "listener"],"chat_queue_status": ["waiting", "matched", "cancelled", "expired"],"chat_report_reason": ["harassment", "hate", "self_harm_risk", "spam", "sexual_content", "privacy", "other"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
           }
         }
 } as const

@@ -13,13 +13,13 @@ create table public.audit_log (
   details jsonb not null default '{}',
   constraint audit_log_action_check check (action in (
     'role_changed', 'account_deactivated', 'account_reactivated', 'privacy_changed', 'account_deleted',
-    'moderation_read'
+    'moderation_read', 'chat_message_removed'
   )),
   constraint audit_log_details_object_check check (jsonb_typeof(details) = 'object')
 );
 comment on table public.audit_log is
   'Append-only audit of security-relevant changes (roles, privacy, deactivation, deletion, admin reads). Written only by the database; readable by admins; never updated or deleted.';
-comment on column public.audit_log.action is 'What happened: role_changed, account_deactivated, account_reactivated, privacy_changed, account_deleted, moderation_read.';
+comment on column public.audit_log.action is 'What happened: role_changed, account_deactivated, account_reactivated, privacy_changed, account_deleted, moderation_read, chat_message_removed.';
 comment on column public.audit_log.actor_id is 'auth.uid() of whoever caused it; null for the service role, the database owner or Supabase Auth.';
 comment on column public.audit_log.actor_db_role is 'Who ran the statement: the API role from the token (authenticated, service_role), else the database login (postgres, supabase_auth_admin).';
 comment on column public.audit_log.subject_id is 'The account the event is about. No foreign key: the record must outlive the account.';

@@ -14,7 +14,8 @@ select set_eq(
   array['update_privacy_settings', 'set_user_role', 'set_account_active', 'moderation_profiles', 'export_my_data',
         'list_journal_entries', 'toggle_journal_favorite', 'mood_statistics', 'export_mood_csv', 'export_journal_csv',
         'crisis_support', 'list_chat_messages', 'send_chat_message', 'mark_chat_read', 'edit_chat_message', 'delete_chat_message',
-        'leave_chat_conversation'],
+        'leave_chat_conversation', 'report_chat_participant', 'moderation_chat_reports', 'moderation_remove_chat_message',
+        'rate_chat_conversation'],
   'IP-02: the exposed RPCs are exactly the ones this inventory covers');
 
 select results_eq($$

@@ -1,0 +1,66 @@
+-- Chat safety: reports hide the reporter, admins see only reported messages (audited), moderators remove messages,
+-- ratings after the end, and the chat export. Threat ids: CS-01 … CS-16.
+begin;
+select plan(19);
+
+select tests.create_supabase_user('reporter', metadata => '{"firstName": "Rey"}');
+select tests.create_supabase_user('reported', metadata => '{"firstName": "Ria"}');
+select tests.create_supabase_user('admin');
+update public.profiles set role = 'admin' where id = tests.get_supabase_uid('admin');
+
+select tests.authenticate_as('reported');
+select set_config('tests.conversation', public.send_chat_message('00000000-0000-4000-9000-000000000001', 'first, harmless',
+  tests.public_id_of('reporter')) ->> 'conversationId', true);
+select public.send_chat_message('00000000-0000-4000-9000-000000000002', 'something cruel', tests.public_id_of('reporter'));
+select tests.authenticate_as('reporter');
+select set_config('tests.reported_participant', (select partner_id::text from public.chat_conversation_list), true);
+select public.send_chat_message('00000000-0000-4000-9000-000000000003', 'please stop', current_setting('tests.reported_participant')::uuid);
+
+--- reporting
+select isnt(public.report_chat_participant(current_setting('tests.reported_participant')::uuid, 'harassment', 'Insults after I asked to stop',
+  array['00000000-0000-4000-9000-000000000002'::uuid]), null, 'CS-01: a participant reports their partner with a reason and messages');
+select throws_ok(format($$select public.report_chat_participant(%L, 'spam', null, array['00000000-0000-4000-9000-000000000003'::uuid])$$,
+  current_setting('tests.reported_participant')), 'PT400', null, 'CS-02: only the reported person''s own messages can be attached');
+select throws_ok(format($$select public.report_chat_participant(%L, 'spam')$$, gen_random_uuid()), 'PT404', 'No such participant',
+  'CS-03: nobody reports someone outside their conversations');
+select throws_ok($$select * from private.chat_reports$$, '42501', null, 'CS-04: reports are not readable through the API');
+select tests.authenticate_as('reported');
+select throws_ok($$select * from private.chat_reports$$, '42501', null, 'CS-05: the reported person cannot see that they were reported');
+select throws_ok($$select * from public.moderation_chat_reports()$$, 'PT403', 'Only admins can do this', 'CS-06: nor read the moderation listing');
+
+--- admins
+select tests.authenticate_as('admin');
+select results_eq($$select reason::text, description, jsonb_array_length(reported_messages) from public.moderation_chat_reports()$$,
+  $$values ('harassment'::text, 'Insults after I asked to stop'::text, 1)$$, 'CS-07: admins see the report with the reported messages only');
+select ok((select reported_messages::text from public.moderation_chat_reports()) !~ '(first, harmless|please stop)',
+  'CS-08: … not the rest of the conversation, and nothing of the reporter');
+select is((select count(*)::int from public.audit_log where action = 'moderation_read' and details ->> 'view' = 'moderation_chat_reports'), 2,
+  'CS-09: every moderation read is audited');
+select is_empty($$select 1 from public.chat_messages$$, 'CS-10: admins still read no conversation directly');
+select lives_ok($$select public.moderation_remove_chat_message('00000000-0000-4000-9000-000000000002')$$, 'CS-11: an admin removes a reported message');
+reset role;
+select results_eq($$select content, removed_at is not null from public.chat_messages where id = '00000000-0000-4000-9000-000000000002'$$,
+  $$values (null::text, true)$$, 'CS-11: … its text is erased');
+select ok((select count(*) > 0 from realtime.messages where event = 'message_deleted' and payload ->> 'id' = '00000000-0000-4000-9000-000000000002'),
+  'CS-12: … the removal is broadcast so clients hide it');
+select isnt((select resolved_at from private.chat_reports limit 1), null, 'CS-12: … and the report naming it is resolved');
+select tests.authenticate_as('reporter');
+select throws_ok($$select public.moderation_remove_chat_message('00000000-0000-4000-9000-000000000001')$$, 'PT403', 'Only admins can do this',
+  'CS-13: only admins remove other people''s messages');
+
+--- ratings
+select throws_ok($$select public.rate_chat_conversation(current_setting('tests.conversation')::uuid, 5)$$, 'PT409', 'Rate a conversation once it has ended',
+  'CS-14: no rating before the conversation ends');
+select public.leave_chat_conversation(current_setting('tests.conversation')::uuid);
+select lives_ok($$select public.rate_chat_conversation(current_setting('tests.conversation')::uuid, 2, 'It did not go well')$$,
+  'CS-15: one rating after it ended');
+select throws_ok($$select public.rate_chat_conversation(current_setting('tests.conversation')::uuid, 5)$$, 'PT409', 'You already rated this conversation',
+  'CS-15: … and only one');
+
+--- the chat export
+select ok((public.export_my_data() -> 'chatConversations')::text like '%please stop%'
+  and (public.export_my_data() -> 'chatConversations')::text not like '%first, harmless%',
+  'CS-16: the export has the caller''s own messages and not the partner''s');
+
+select * from finish();
+rollback;
