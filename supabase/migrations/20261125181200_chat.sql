@@ -340,6 +340,10 @@ begin
   if not recipient.allow_messages or private.is_blocked_between(auth.uid(), recipient.id) then
     raise exception 'This person is not accepting messages' using errcode = 'PT403';
   end if;
+  -- One direct conversation per pair, even when both (or one, retrying) write at the same instant: opening is
+  -- serialised per pair, and the lookup below runs after the lock, so it sees a conversation just committed.
+  perform pg_advisory_xact_lock(hashtextextended(
+    'chat_direct:' || least(auth.uid(), recipient.id)::text || ':' || greatest(auth.uid(), recipient.id)::text, 0));
   select c.id into found_id
   from public.chat_conversations as c
   join private.chat_participants as mine on mine.conversation_id = c.id and mine.user_id = auth.uid() and mine.left_at is null

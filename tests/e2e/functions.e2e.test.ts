@@ -61,6 +61,22 @@ describe('functions over HTTP', () => {
     expectErrorShape(await bad.json(), 400);
   });
 
+  it('POST /functions/v1/chat-match queues a seeker (202) or matches them (200), and 400 for a bad body', async () => {
+    const seeker = await createUser('e2e-seeker');
+    const headers = { authorization: `Bearer ${await tokenFor(seeker)}`, 'content-type': 'application/json' };
+    const response = await call('/chat-match', { method: 'POST', headers, body: JSON.stringify({ topic: 'exam stress' }) });
+    expect([200, 202]).toContain(response.status);
+    expect((await response.json()).status).toMatch(/^(matched|queued)$/);
+    const status = await call('/chat-match', { headers });
+    expect(status.status).toBe(200);
+    const cancelled = await call('/chat-match', { method: 'DELETE', headers });
+    expect(await cancelled.json()).toEqual({ status: 'cancelled' });
+    const bad = await call('/chat-match', { method: 'POST', headers, body: JSON.stringify({ asListener: 'maybe' }) });
+    expect(bad.status).toBe(400);
+    expectErrorShape(await bad.json(), 400);
+    expect((await call('/chat-match', { method: 'POST', body: '{}' })).status).toBe(401);
+  });
+
   it('answers an unknown function with a 404 in the error shape', async () => {
     const response = await call('/no-such-function');
     expect(response.status).toBe(404);
