@@ -129,3 +129,39 @@ select g.id, g.user_id, case when g.unit = 'km' then 2.5 else 1 end, private.loc
 from public.goals as g cross join generate_series(0, 20) as n
 where g.user_id = '6f1c2a3e-0d7b-4c8e-9a51-000000000001'
   and not exists (select 1 from public.goal_progress as existing where existing.goal_id = g.id);
+
+-- Peer chat: Sam listens; River talked to Sam anonymously (and has unread answers); Ava and Sam talk openly.
+update public.profiles set is_listener = true where id = '6f1c2a3e-0d7b-4c8e-9a51-000000000004' and not is_listener;
+
+insert into public.chat_conversations (id, kind, topic, created_at)
+values ('7a1c0000-0000-4000-8000-000000000001', 'matched', 'exam stress', now() - interval '2 hours'),
+       ('7a1c0000-0000-4000-8000-000000000002', 'direct', null, now() - interval '1 day')
+on conflict (id) do nothing;
+
+insert into private.chat_participants (id, conversation_id, user_id, alias, is_anonymous, last_read_at, joined_at)
+values ('7a1c0000-0000-4000-8000-0000000000a1', '7a1c0000-0000-4000-8000-000000000001', '6f1c2a3e-0d7b-4c8e-9a51-000000000005',
+        'Anonymous User #2847', true, now() - interval '100 minutes', now() - interval '2 hours'),
+       ('7a1c0000-0000-4000-8000-0000000000a2', '7a1c0000-0000-4000-8000-000000000001', '6f1c2a3e-0d7b-4c8e-9a51-000000000004',
+        'Anonymous User #5310', true, now() - interval '90 minutes', now() - interval '2 hours'),
+       ('7a1c0000-0000-4000-8000-0000000000b1', '7a1c0000-0000-4000-8000-000000000002', '6f1c2a3e-0d7b-4c8e-9a51-000000000001',
+        'Ava Client', false, now() - interval '20 hours', now() - interval '1 day'),
+       ('7a1c0000-0000-4000-8000-0000000000b2', '7a1c0000-0000-4000-8000-000000000002', '6f1c2a3e-0d7b-4c8e-9a51-000000000004',
+        'Sam Open', false, now() - interval '21 hours', now() - interval '1 day')
+on conflict (id) do nothing;
+
+insert into public.chat_messages (id, conversation_id, sender_id, content, created_at)
+values
+  ('7a1c0000-0000-4000-8000-00000000c001', '7a1c0000-0000-4000-8000-000000000001', '7a1c0000-0000-4000-8000-0000000000a1',
+   'Hi. My exams start next week and I can''t sleep.', now() - interval '110 minutes'),
+  ('7a1c0000-0000-4000-8000-00000000c002', '7a1c0000-0000-4000-8000-000000000001', '7a1c0000-0000-4000-8000-0000000000a2',
+   'That sounds exhausting. What keeps you up at night?', now() - interval '95 minutes'),
+  ('7a1c0000-0000-4000-8000-00000000c003', '7a1c0000-0000-4000-8000-000000000001', '7a1c0000-0000-4000-8000-0000000000a2',
+   'When I had exams, writing a tiny plan for the next day helped me switch off.', now() - interval '90 minutes'),
+  ('7a1c0000-0000-4000-8000-00000000c004', '7a1c0000-0000-4000-8000-000000000002', '7a1c0000-0000-4000-8000-0000000000b1',
+   'Thanks for the running tips yesterday!', now() - interval '22 hours'),
+  ('7a1c0000-0000-4000-8000-00000000c005', '7a1c0000-0000-4000-8000-000000000002', '7a1c0000-0000-4000-8000-0000000000b2',
+   'Any time. Same route on Saturday?', now() - interval '21 hours')
+on conflict (id) do nothing;
+
+update public.chat_conversations as c set last_message_at = (select max(m.created_at) from public.chat_messages as m where m.conversation_id = c.id)
+where c.id in ('7a1c0000-0000-4000-8000-000000000001', '7a1c0000-0000-4000-8000-000000000002');
