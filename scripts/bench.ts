@@ -1,5 +1,5 @@
 /**
- * `npm run bench [functions] [profiles] [wellbeing]`: figures measured side by side in one run, never pass/fail on
+ * `npm run bench [functions] [profiles] [wellbeing] [chat]`: figures measured side by side in one run, never pass/fail on
  * time, on a throwaway database. With no arguments, every section.
  *
  * Function overhead: p50/p99 latency and throughput of `health` (gateway + Hono app + one query as anon) and of
@@ -13,6 +13,8 @@ import { spawn } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
 import { freePort, startThrowawayCluster } from './lib/postgres.ts';
 import { measurePublicProfilePages, populateProfiles, printPageFigures } from './bench/public-profiles.ts';
+import { measureChat, printChatFigures } from './bench/chat.ts';
+import { summarize } from './bench/measure.ts';
 import { measureWellbeing, populateWellbeing, printWellbeingFigures } from './bench/wellbeing.ts';
 import { applyPlatformStandIn, bin, connect, demoAccounts, pushMigrations, repoRoot, startFunctions } from './lib/stack.ts';
 import { bold, dim, step } from './lib/steps.ts';
@@ -56,13 +58,11 @@ async function closedLoop(url: URL, headers: Record<string, string>, amount: num
   return { latencies, seconds, errors };
 }
 
-const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
 
 async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Figures> {
   await closedLoop(new URL(url), headers, warmup);
   const { latencies, seconds, errors } = await closedLoop(new URL(url), headers, requests);
-  const sorted = latencies.sort((a, b) => a - b);
-  return { name, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), rps: requests / seconds, errors };
+  return { name, ...summarize(latencies), rps: requests / seconds, errors };
 }
 
 async function startBareHono(port: number): Promise<() => void> {
@@ -89,7 +89,7 @@ async function userClaimsOf(url: string, userId: string): Promise<Record<string,
   }
 }
 
-const sections = ['functions', 'profiles', 'wellbeing'] as const;
+const sections = ['functions', 'profiles', 'wellbeing', 'chat'] as const;
 type Section = (typeof sections)[number];
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !sections.includes(name as Section));
@@ -161,6 +161,12 @@ try {
     const figures = await step('Journal pages, search and mood statistics', () =>
       measureWellbeing(server.url, population, claimsOf, Number(process.env.BENCH_QUERIES ?? 200)));
     printWellbeingFigures(population, figures);
+  }
+
+  if (wanted('chat')) {
+    const figures = await step('Peer chat: matching, message inserts, conversation list', () =>
+      measureChat(server.url, (message) => console.log(dim(`  … ${message}`))));
+    printChatFigures(figures);
   }
 } catch (error) {
   if (!(error instanceof Error && error.name === 'StepError')) console.error(error);

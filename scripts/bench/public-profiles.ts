@@ -7,6 +7,7 @@
 import type postgres from 'postgres';
 import { connect } from '../lib/stack.ts';
 import { dim } from '../lib/steps.ts';
+import { timed } from './measure.ts';
 
 export type PageFigures = { name: string; p50: number; p99: number };
 
@@ -33,19 +34,6 @@ export async function populateProfiles(url: string, count: number, onProgress: (
   } finally {
     await sql.end();
   }
-}
-
-const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
-
-async function timed(iterations: number, run: (index: number) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
-  const latencies: number[] = [];
-  for (let index = 0; index < iterations; index += 1) {
-    const started = performance.now();
-    await run(index);
-    latencies.push(performance.now() - started);
-  }
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
 const privacyAwarePage = (tx: postgres.TransactionSql, cursor: { display_name: string; id: string }) => tx`

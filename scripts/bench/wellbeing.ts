@@ -6,8 +6,8 @@
  * - mood_statistics for a person with three years of daily entries, timed inside the database.
  * Plans come from auto_explain with nested statements, so they are the plans of the queries the functions really run.
  */
-import type postgres from 'postgres';
 import { connect } from '../lib/stack.ts';
+import { executionTimes, nestedPlans, type Timing } from './measure.ts';
 import { dim } from '../lib/steps.ts';
 
 const words = ['sleep', 'anxious', 'walk', 'therapy', 'work', 'friends', 'tired', 'grateful', 'run', 'family', 'deadline', 'calm',
@@ -68,34 +68,15 @@ export async function populateWellbeing(url: string, users: number, onProgress: 
   }
 }
 
-type Timing = { p50: number; p99: number };
 export type WellbeingFigures = { rows: Array<{ name: string; rls: Timing; superuser: Timing }>; stats: Timing; plans: string[] };
-
-const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
-
-/** Server-side execution time of one statement, from EXPLAIN ANALYZE's summary (no network, no client). */
-async function executionMs(tx: postgres.TransactionSql, statement: string): Promise<number> {
-  const rows = await tx.unsafe(`explain (analyze, timing off, summary on, format json) ${statement}`);
-  return Number((rows[0]['QUERY PLAN'] as Array<{ 'Execution Time': number }>)[0]['Execution Time']);
-}
 
 export async function measureWellbeing(url: string, population: WellbeingPopulation, claimsOf: (id: string) => Promise<Record<string, unknown>>, iterations: number): Promise<WellbeingFigures> {
   const sql = connect(url, { max: 1 });
   try {
     const readerClaims = JSON.stringify(await claimsOf(population.readerId));
     const longClaims = JSON.stringify(await claimsOf(population.longHistoryId));
-    const run = async (asRole: 'authenticated' | 'superuser', claims: string, statement: string): Promise<Timing> => {
-      const samples = await sql.begin(async (tx) => {
-        await tx`select set_config('request.jwt.claims', ${claims}, true)`;
-        if (asRole === 'authenticated') await tx`select set_config('role', 'authenticated', true)`;
-        for (let warm = 0; warm < 5; warm += 1) await executionMs(tx, statement);
-        const measured: number[] = [];
-        for (let index = 0; index < iterations; index += 1) measured.push(await executionMs(tx, statement));
-        return measured;
-      });
-      samples.sort((a, b) => a - b);
-      return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
-    };
+    const run = (asRole: 'authenticated' | 'superuser', claims: string, statement: string) =>
+      executionTimes(sql, claims, statement, iterations, asRole === 'superuser');
     const firstPage = 'select * from public.list_journal_entries(page_size => 20)';
     const search = `select * from public.list_journal_entries(search => 'anxious sleep', page_size => 20)`;
     const rows = [
@@ -103,28 +84,11 @@ export async function measureWellbeing(url: string, population: WellbeingPopulat
       { name: 'journal: ranked search "anxious sleep"', rls: await run('authenticated', readerClaims, search), superuser: await run('superuser', readerClaims, search) },
     ];
     const stats = await run('authenticated', longClaims, 'select public.mood_statistics()');
-    const plans: string[] = [];
-    const planOf = async (label: string, claims: string, statement: string) => {
-      const logged: string[] = [];
-      const explainer = connect(url, { max: 1, onnotice: (notice) => logged.push(String(notice.message)) });
-      try {
-        await explainer.begin(async (tx) => {
-          await tx`load 'auto_explain'`;
-          await tx`select set_config('auto_explain.log_min_duration', '0', true), set_config('auto_explain.log_nested_statements', 'on', true),
-                          set_config('auto_explain.log_analyze', 'on', true), set_config('auto_explain.log_timing', 'off', true),
-                          set_config('client_min_messages', 'log', true), set_config('request.jwt.claims', ${claims}, true),
-                          set_config('role', 'authenticated', true)`;
-          await tx.unsafe(statement);
-        });
-      } finally {
-        await explainer.end();
-      }
-      const nested = logged.filter((message) => message.includes('Query Text') && !message.includes(statement));
-      plans.push(`${label}:\n${(nested.length > 0 ? nested : logged).map((message) => message.replace(/^duration: [\d.]+ ms\s+plan:\n/, '')).join('\n')}`);
-    };
-    await planOf('journal first page (as the person, RLS on)', readerClaims, firstPage);
-    await planOf('journal search (as the person, RLS on)', readerClaims, search);
-    await planOf('mood_statistics, 3-year history', longClaims, 'select public.mood_statistics()');
+    const plans = [
+      `journal first page (as the person, RLS on):\n${await nestedPlans(url, readerClaims, firstPage)}`,
+      `journal search (as the person, RLS on):\n${await nestedPlans(url, readerClaims, search)}`,
+      `mood_statistics, 3-year history:\n${await nestedPlans(url, longClaims, 'select public.mood_statistics()')}`,
+    ];
     return { rows, stats, plans };
   } finally {
     await sql.end();

@@ -166,6 +166,17 @@ as $$
 $$;
 comment on function private.chat_conversation_ids_of_caller() is 'The conversations the caller takes part in. For policies: conversation_id in (select private.chat_conversation_ids_of_caller()).';
 
+create function private.chat_memberships_of_caller()
+returns table (conversation_id uuid, participant_id uuid)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select p.conversation_id, p.id from private.chat_participants as p where p.user_id = auth.uid();
+$$;
+comment on function private.chat_memberships_of_caller() is 'The caller''s conversations with their own participant id in each: one index scan for a whole inbox.';
+
 create function private.chat_caller_participant_id(conversation_id uuid)
 returns uuid
 language sql
@@ -242,8 +253,9 @@ create view public.chat_conversation_list with (security_invoker = true) as
          (select count(*)::integer from public.chat_messages as m
           where m.conversation_id = c.id and m.sender_id <> me.id and m.deleted_at is null and m.removed_at is null
             and m.created_at > coalesce(me.last_read_at, '-infinity')) as unread_count
-  from public.chat_conversations as c
-  join private.chat_participants as me on me.conversation_id = c.id and me.id = private.chat_caller_participant_id(c.id)
+  from private.chat_memberships_of_caller() as membership
+  join public.chat_conversations as c on c.id = membership.conversation_id
+  join private.chat_participants as me on me.id = membership.participant_id
   left join private.chat_participants as partner on partner.conversation_id = c.id and partner.id <> me.id
   left join lateral (
     select m.content, m.created_at from public.chat_messages as m
@@ -429,12 +441,13 @@ begin
     insert into private.chat_message_flags (message_id, phrase_id) values (new.id, matched) on conflict do nothing;
   end if;
   update public.chat_conversations as c set last_message_at = new.created_at where c.id = new.conversation_id;
+  -- Answering means having read what came before: the sender's read pointer moves too (a read receipt).
   update private.chat_participants as p set last_active_at = new.created_at, last_read_at = greatest(p.last_read_at, new.created_at)
   where p.id = new.sender_id;
   return null;
 end;
 $$;
-comment on function private.after_chat_message_insert() is 'Trigger: crisis flagging (private), conversation activity, the sender''s own read pointer.';
+comment on function private.after_chat_message_insert() is 'Trigger: crisis flagging (private), conversation and sender activity, the sender''s read pointer.';
 
 create trigger chat_messages_check_insert before insert on public.chat_messages for each row execute function private.check_chat_message_insert();
 create trigger chat_messages_after_insert after insert on public.chat_messages for each row execute function private.after_chat_message_insert();
@@ -779,6 +792,7 @@ create policy realtime_messages_insert_conversation_topics on realtime.messages
 revoke execute on all functions in schema private from public;
 grant execute on function private.chat_conversation_ids_of_caller() to authenticated;
 grant execute on function private.chat_caller_participant_id(uuid) to authenticated;
+grant execute on function private.chat_memberships_of_caller() to authenticated;
 grant execute on function private.chat_partner_shows_activity(uuid) to authenticated;
 grant execute on function private.chat_open_direct_conversation(uuid, boolean) to authenticated;
 grant execute on function private.chat_recent_message_count_of_caller() to authenticated;

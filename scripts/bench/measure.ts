@@ -1,0 +1,75 @@
+/** Measuring helpers shared by the bench sections: percentiles, in-database execution time, and real nested plans. */
+import type postgres from 'postgres';
+import { connect } from '../lib/stack.ts';
+
+export type Timing = { p50: number; p99: number };
+
+export const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
+
+export function summarize(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+}
+
+/** Wall time of `iterations` sequential runs (client round trips included). */
+export async function timed(iterations: number, run: (index: number) => Promise<unknown>): Promise<Timing> {
+  const samples: number[] = [];
+  for (let index = 0; index < iterations; index += 1) {
+    const started = performance.now();
+    await run(index);
+    samples.push(performance.now() - started);
+  }
+  return summarize(samples);
+}
+
+/** Server-side execution time of one statement (triggers included), from EXPLAIN ANALYZE's summary. */
+export async function executionMs(tx: postgres.TransactionSql, statement: string): Promise<number> {
+  const rows = await tx.unsafe(`explain (analyze, timing off, summary on, format json) ${statement}`);
+  return Number((rows[0]['QUERY PLAN'] as Array<{ 'Execution Time': number }>)[0]['Execution Time']);
+}
+
+/** Sets up a transaction as PostgREST would: claims always, and the authenticated role unless `asSuperuser`. */
+export async function actAs(tx: postgres.TransactionSql, claims: string, asSuperuser = false): Promise<void> {
+  await tx`select set_config('request.jwt.claims', ${claims}, true)`;
+  if (!asSuperuser) await tx`select set_config('role', 'authenticated', true)`;
+}
+
+/** In-database execution times of a statement, after a warm-up, in one transaction as the given caller. */
+export async function executionTimes(sql: postgres.Sql, claims: string, statement: string, iterations: number, asSuperuser = false): Promise<Timing> {
+  const samples = await sql.begin(async (tx) => {
+    await actAs(tx, claims, asSuperuser);
+    for (let warm = 0; warm < 5; warm += 1) await executionMs(tx, statement);
+    const measured: number[] = [];
+    for (let index = 0; index < iterations; index += 1) measured.push(await executionMs(tx, statement));
+    return measured;
+  });
+  return summarize(samples);
+}
+
+/**
+ * The plans of the statements a call really runs, the statement itself and nested ones (inside functions) included, via auto_explain
+ * with the caller's role and claims. Returns them as text for printing.
+ */
+export async function nestedPlans(url: string, claims: string, statement: string): Promise<string> {
+  const logged: string[] = [];
+  const explainer = connect(url, { max: 1, onnotice: (notice) => logged.push(String(notice.message)) });
+  try {
+    await explainer.begin(async (tx) => {
+      await tx`load 'auto_explain'`;
+      await tx`select set_config('auto_explain.log_min_duration', '0', true), set_config('auto_explain.log_nested_statements', 'on', true),
+                      set_config('auto_explain.log_analyze', 'on', true), set_config('auto_explain.log_timing', 'off', true),
+                      set_config('client_min_messages', 'log', true)`;
+      await actAs(tx, claims);
+      await tx.unsafe(statement);
+    });
+  } finally {
+    await explainer.end();
+  }
+  // The statement's own plan and every nested one (functions, triggers), but not the set_config calls of actAs.
+  const plans = logged.filter((message) => message.includes('Query Text') && !message.includes('set_config('))
+    .map((message) => message.replace(/^duration: [\d.]+ ms\s+plan:\n/, ''));
+  // A helper called once per row logs the same plan once per row: show each distinct plan once, with its count.
+  const counts = new Map<string, number>();
+  for (const plan of plans) counts.set(plan, (counts.get(plan) ?? 0) + 1);
+  return [...counts].map(([plan, count]) => (count > 1 ? `(${count}×) ${plan}` : plan)).join('\n');
+}
