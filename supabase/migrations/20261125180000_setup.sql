@@ -31,4 +31,20 @@ $$;
 comment on function private.set_updated_at() is
   'Trigger function: stamps updated_at with the transaction time on every update, whatever the client sent.';
 
+-- Every paged RPC accepts 1..max rows a page and says so in one way.
+create function private.check_page_size(page_size integer, max_page_size integer)
+returns void
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if page_size is null or page_size not between 1 and max_page_size then
+    raise exception 'page_size must be between 1 and %', max_page_size using errcode = 'PT400';
+  end if;
+end;
+$$;
+comment on function private.check_page_size(integer, integer) is 'Raises 400 unless 1 <= page_size <= max_page_size.';
+
 revoke execute on all functions in schema private from public;
+grant execute on function private.check_page_size(integer, integer) to authenticated, service_role;

@@ -44,7 +44,23 @@ create policy profiles_select_auth_admin on public.profiles
   for select to supabase_auth_admin
   using (true);
 
--- The checks every admin RPC starts with: the caller is the service role (server code), or an active admin who is
+-- The check every admin-only RPC starts with.
+create function private.require_admin()
+returns void
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+begin
+  if (select private.caller_role()) is distinct from 'admin' then
+    raise exception 'Only admins can do this' using errcode = 'PT403';
+  end if;
+end;
+$$;
+comment on function private.require_admin() is 'Raises 403 unless the caller is an active admin.';
+
+-- The checks every account-changing admin RPC starts with: the caller is the service role (server code), or an active admin who is
 -- not acting on themselves (an admin cannot demote or lock out their own account, so someone is always left to undo
 -- a mistake).
 create function private.require_admin_acting_on_other(target_id uuid)
@@ -58,9 +74,7 @@ begin
   if auth.jwt() ->> 'role' = 'service_role' then
     return;
   end if;
-  if (select private.caller_role()) is distinct from 'admin' then
-    raise exception 'Only admins can do this' using errcode = 'PT403';
-  end if;
+  perform private.require_admin();
   if target_id = auth.uid() then
     raise exception 'Admins cannot change their own role or active flag' using errcode = 'PT403';
   end if;
@@ -133,12 +147,8 @@ security definer
 set search_path = ''
 as $$
 begin
-  if (select private.caller_role()) is distinct from 'admin' then
-    raise exception 'Only admins can do this' using errcode = 'PT403';
-  end if;
-  if page_size is null or page_size not between 1 and 200 then
-    raise exception 'page_size must be between 1 and 200' using errcode = 'PT400';
-  end if;
+  perform private.require_admin();
+  perform private.check_page_size(page_size, 200);
   perform private.write_audit('moderation_read', null, jsonb_build_object(
     'view', 'moderation_profiles', 'search', search, 'role_filter', role_filter, 'after_id', after_id, 'page_size', page_size
   ));

@@ -113,9 +113,7 @@ as $$
 declare
   search_query tsquery;
 begin
-  if page_size is null or page_size not between 1 and 100 then
-    raise exception 'page_size must be between 1 and 100' using errcode = 'PT400';
-  end if;
+  perform private.check_page_size(page_size, 100);
   if created_from is not null and created_to is not null and created_from > created_to then
     raise exception 'created_from must not be after created_to' using errcode = 'PT400';
   end if;

@@ -296,9 +296,7 @@ begin
   if me is null then
     raise exception 'No such conversation' using errcode = 'PT404';
   end if;
-  if page_size is null or page_size not between 1 and 100 then
-    raise exception 'page_size must be between 1 and 100' using errcode = 'PT400';
-  end if;
+  perform private.check_page_size(page_size, 100);
   if (before_created_at is null) <> (before_id is null) then
     raise exception 'before_created_at and before_id go together' using errcode = 'PT400';
   end if;

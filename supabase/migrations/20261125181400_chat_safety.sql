@@ -91,12 +91,8 @@ security definer
 set search_path = ''
 as $$
 begin
-  if (select private.caller_role()) is distinct from 'admin' then
-    raise exception 'Only admins can do this' using errcode = 'PT403';
-  end if;
-  if page_size is null or page_size not between 1 and 200 then
-    raise exception 'page_size must be between 1 and 200' using errcode = 'PT400';
-  end if;
+  perform private.require_admin();
+  perform private.check_page_size(page_size, 200);
   perform private.write_audit('moderation_read', null, jsonb_build_object('view', 'moderation_chat_reports', 'include_resolved', include_resolved));
   return query
     select r.id, r.created_at, r.reason, r.description, r.conversation_id, r.reported_participant_id, p.alias,
@@ -122,9 +118,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if (select private.caller_role()) is distinct from 'admin' then
-    raise exception 'Only admins can do this' using errcode = 'PT403';
-  end if;
+  perform private.require_admin();
   update public.chat_messages as m set removed_at = now() where m.id = message_id and m.removed_at is null;
   if not found then
     raise exception 'No such message' using errcode = 'PT404';
