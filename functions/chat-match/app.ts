@@ -32,10 +32,7 @@ app.post('/', requireUser, async (c) => {
         select private.request_chat_match(${asListener ?? false}, ${topic ?? null}, ${preferParticipantId ?? null}::uuid) as answer`;
       return row.answer;
     });
-  // Two people arriving at the same instant each skip the other's locked entry; asking once more after both
-  // entries are committed lets them find each other instead of both waiting.
-  let answer = await request();
-  if (answer.status === 'queued') answer = await request();
+  const answer = await request();
   c.header('cache-control', 'no-store');
   return c.json(answer, answer.status === 'matched' ? 200 : 202);
 });

@@ -106,12 +106,15 @@ create table private.chat_participants (
   last_active_at timestamptz,
   left_at timestamptz,
   joined_at timestamptz not null default now(),
+  opened_to_public_id uuid,
   constraint chat_participants_conversation_id_user_id_key unique (conversation_id, user_id)
 );
 comment on table private.chat_participants is
   'Who is in a conversation. The id (participant id) and alias are what the other side sees; user_id is never readable through the API. user_id becomes null when the account is deleted.';
 comment on column private.chat_participants.alias is 'A per-conversation pseudonym ("Anonymous User #2847"), or the display name when talking openly, or "[deleted user]".';
 comment on column private.chat_participants.last_read_at is 'Read pointer: messages up to this time are read by this participant.';
+comment on column private.chat_participants.opened_to_public_id is
+  'On the opener''s row of a direct conversation: the public id they wrote to. A direct conversation is reused only by its opener writing to that same public id, so nobody can find an anonymous writer by writing to a card.';
 create index chat_participants_user_id_conversation_id_idx on private.chat_participants (user_id, conversation_id);
 create index chat_participants_conversation_id_idx on private.chat_participants (conversation_id);
 
@@ -214,9 +217,8 @@ revoke all on table public.chat_conversations from anon, authenticated;
 revoke all on table public.chat_messages from anon, authenticated;
 grant select on table public.chat_conversations to authenticated;
 grant select on table public.chat_messages to authenticated;
-grant select (id, conversation_id, alias, is_anonymous, last_read_at, last_active_at, left_at, joined_at)
+grant select (id, conversation_id, alias, is_anonymous, last_read_at, left_at, joined_at)
   on table private.chat_participants to authenticated;
-grant select (blocked_id, created_at) on table private.user_blocks to authenticated;
 
 create policy chat_conversations_select_participant on public.chat_conversations
   for select to authenticated using (id in (select private.chat_conversation_ids_of_caller()));
@@ -224,12 +226,10 @@ create policy chat_participants_select_same_conversation on private.chat_partici
   for select to authenticated using (conversation_id in (select private.chat_conversation_ids_of_caller()));
 create policy chat_messages_select_participant on public.chat_messages
   for select to authenticated using (conversation_id in (select private.chat_conversation_ids_of_caller()));
-create policy user_blocks_select_own on private.user_blocks
-  for select to authenticated using (blocker_id = (select auth.uid()));
 
--- security definer: whether a participant's person lets others see their activity (their showActivity setting),
--- without revealing who they are.
-create function private.chat_partner_shows_activity(participant_id uuid)
+-- security definer: whether a participant (in one of the caller's conversations) was active in the last five minutes
+-- and lets others see it (their showActivity setting), without revealing who they are.
+create function private.chat_partner_is_online(participant_id uuid)
 returns boolean
 language sql
 stable
@@ -237,18 +237,19 @@ security definer
 set search_path = ''
 as $$
   select coalesce((
-    select pr.show_activity and pr.is_active from private.chat_participants as p join public.profiles as pr on pr.id = p.user_id
+    select p.last_active_at > now() - interval '5 minutes' and pr.show_activity and pr.is_active
+    from private.chat_participants as p join public.profiles as pr on pr.id = p.user_id
     where p.id = participant_id and p.conversation_id in (select private.chat_conversation_ids_of_caller())
   ), false);
 $$;
-comment on function private.chat_partner_shows_activity(uuid) is 'True when the participant (in one of the caller''s conversations) shows their activity.';
+comment on function private.chat_partner_is_online(uuid) is 'True when the participant was active in the last 5 minutes and shows their activity.';
 
 -- GET /chat/conversations: the caller's conversations, newest activity first, in the seed's shape. The partner is a
 -- participant id and alias; online honours the partner's showActivity setting.
 create view public.chat_conversation_list with (security_invoker = true) as
   select c.id, c.kind, c.topic, c.created_at, c.ended_at,
          partner.id as partner_id, partner.alias as partner_name,
-         coalesce(partner.last_active_at > now() - interval '5 minutes' and private.chat_partner_shows_activity(partner.id), false) as partner_online,
+         private.chat_partner_is_online(partner.id) as partner_online,
          last_message.content as last_message, coalesce(last_message.created_at, c.created_at) as timestamp,
          (select count(*)::integer from public.chat_messages as m
           where m.conversation_id = c.id and m.sender_id <> me.id and m.deleted_at is null and m.removed_at is null
@@ -332,6 +333,11 @@ comment on function private.chat_alias_for(uuid, boolean) is 'A fresh per-conver
 
 -- Opens (or reuses) a direct conversation with the person behind a public profile id. security definer: it creates
 -- the other person's participant row and reads their privacy settings and blocks, none of which the caller may.
+-- * Reused only when the caller opened it, to this same public id, with the same anonymity: writing to someone's
+--   card never lands in a conversation they opened (which would unmask them), and a card whose public id changed
+--   (anonymous mode) starts afresh.
+-- * A person who blocked the caller is not told apart from anyone else: the caller gets a conversation whose other
+--   side is nobody (shadow delivery), so no answer, error or timing differs from an ordinary first message.
 create function private.chat_open_direct_conversation(recipient_public_id uuid, talk_openly boolean)
 returns uuid
 language plpgsql
@@ -341,37 +347,40 @@ as $$
 declare
   recipient public.profiles;
   found_id uuid;
+  blocked boolean;
 begin
   select p.* into recipient from public.profiles as p where p.public_id = recipient_public_id and p.is_active;
   if recipient.id is null or recipient.id = auth.uid() then
     raise exception 'No such recipient' using errcode = 'PT404';
   end if;
-  -- Refusals look the same whatever the reason, so a blocked person cannot learn that they were blocked.
-  if not recipient.allow_messages or private.is_blocked_between(auth.uid(), recipient.id) then
+  -- allowMessages is on the public card: refusing it reveals nothing the card does not show.
+  if not recipient.allow_messages then
     raise exception 'This person is not accepting messages' using errcode = 'PT403';
   end if;
-  -- One direct conversation per pair, even when both (or one, retrying) write at the same instant: opening is
-  -- serialised per pair, and the lookup below runs after the lock, so it sees a conversation just committed.
+  -- One opening per (caller, card) at a time, and blocks are read after the lock, so a block and a first message
+  -- racing each other cannot both win.
   perform pg_advisory_xact_lock(hashtextextended(
-    'chat_direct:' || least(auth.uid(), recipient.id)::text || ':' || greatest(auth.uid(), recipient.id)::text, 0));
+    'chat_pair:' || least(auth.uid(), recipient.id)::text || ':' || greatest(auth.uid(), recipient.id)::text, 0));
+  blocked := private.is_blocked_between(auth.uid(), recipient.id);
   select c.id into found_id
   from public.chat_conversations as c
   join private.chat_participants as mine on mine.conversation_id = c.id and mine.user_id = auth.uid() and mine.left_at is null
-  join private.chat_participants as theirs on theirs.conversation_id = c.id and theirs.user_id = recipient.id and theirs.left_at is null
   where c.kind = 'direct' and c.ended_at is null
+    and mine.opened_to_public_id = recipient_public_id and mine.is_anonymous = not talk_openly
   limit 1;
   if found_id is not null then
     return found_id;
   end if;
   insert into public.chat_conversations (kind) values ('direct') returning id into found_id;
+  insert into private.chat_participants (conversation_id, user_id, alias, is_anonymous, opened_to_public_id)
+  values (found_id, auth.uid(), private.chat_alias_for(auth.uid(), talk_openly), not talk_openly, recipient_public_id);
   insert into private.chat_participants (conversation_id, user_id, alias, is_anonymous)
-  values (found_id, auth.uid(), private.chat_alias_for(auth.uid(), talk_openly), not talk_openly),
-         (found_id, recipient.id, private.chat_alias_for(recipient.id, false), true);
+  values (found_id, case when blocked then null else recipient.id end, private.chat_alias_for(recipient.id, false), true);
   return found_id;
 end;
 $$;
 comment on function private.chat_open_direct_conversation(uuid, boolean) is
-  'Finds or opens a direct conversation with the person behind a public profile id; refuses (403) when they do not allow messages or either blocked the other.';
+  'Finds the caller''s own direct conversation to a public profile id, or opens one; 403 when the card does not accept messages; a block is delivered to nobody rather than refused.';
 
 -- The database's send rate limit: at most this many messages per person per minute across all conversations.
 create function private.chat_send_limit_per_minute()
@@ -396,6 +405,22 @@ as $$
 $$;
 comment on function private.chat_recent_message_count_of_caller() is 'Messages the caller sent in the last minute.';
 
+-- The rate limit, serialised per sender so that concurrent sends cannot all pass the count at once.
+create function private.check_chat_send_rate()
+returns void
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+begin
+  perform pg_advisory_xact_lock(hashtextextended('chat_send:' || auth.uid()::text, 0));
+  if private.chat_recent_message_count_of_caller() >= private.chat_send_limit_per_minute() then
+    raise exception 'You are sending messages too quickly; wait a moment' using errcode = 'PT429';
+  end if;
+end;
+$$;
+comment on function private.check_chat_send_rate() is 'Raises 429 when the caller sent the per-minute limit already; serialised per caller.';
+
 -- Every insert, through the RPC or not: the conversation is open, the sender is the caller, and the rate limit holds.
 -- security invoker: the checks use the caller's own identity.
 create function private.check_chat_message_insert()
@@ -411,9 +436,7 @@ begin
   if exists (select 1 from public.chat_conversations as c where c.id = new.conversation_id and c.ended_at is not null) then
     raise exception 'This conversation has ended' using errcode = 'PT409';
   end if;
-  if private.chat_recent_message_count_of_caller() >= private.chat_send_limit_per_minute() then
-    raise exception 'You are sending messages too quickly; wait a moment' using errcode = 'PT429';
-  end if;
+  perform private.check_chat_send_rate();
   new.content := btrim(new.content);
   -- The moment of sending, not of the transaction's start: orders messages sent within one transaction too.
   new.created_at := clock_timestamp();
@@ -449,6 +472,28 @@ comment on function private.after_chat_message_insert() is 'Trigger: crisis flag
 
 create trigger chat_messages_check_insert before insert on public.chat_messages for each row execute function private.check_chat_message_insert();
 create trigger chat_messages_after_insert after insert on public.chat_messages for each row execute function private.after_chat_message_insert();
+
+-- An edit is read with the same care as a new message. security definer: the flag table is private.
+create function private.flag_edited_chat_message()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  insert into private.chat_message_flags (message_id, phrase_id)
+  select new.id, cp.id from private.crisis_phrases as cp
+  where position(cp.phrase in lower(new.content)) > 0
+  order by char_length(cp.phrase) desc limit 1
+  on conflict (message_id) do nothing;
+  return null;
+end;
+$$;
+comment on function private.flag_edited_chat_message() is 'Trigger: crisis flagging of edited message text.';
+create trigger chat_messages_flag_edit
+  after update of content on public.chat_messages
+  for each row when (new.content is not null and new.content is distinct from old.content)
+  execute function private.flag_edited_chat_message();
 
 -- security definer: only the sender may learn that their own message was flagged.
 create function private.chat_message_flagged_for_sender(message_id uuid)
@@ -509,6 +554,8 @@ begin
       'safety', case when private.chat_message_flagged_for_sender(existing.id) then public.crisis_support(country_code) end);
   end if;
 
+  -- Before anything about the recipient is looked at: a refusal must never depend on who the recipient is.
+  perform private.check_chat_send_rate();
   select p.conversation_id into target_conversation
   from private.chat_participants as p
   where p.id = recipient_id and p.conversation_id in (select private.chat_conversation_ids_of_caller());
@@ -588,13 +635,17 @@ begin
   if new.deleted_at is not null or new.removed_at is not null then
     new.content := null;
   elsif new.content is distinct from old.content then
+    if current_user in ('authenticated', 'anon')
+       and exists (select 1 from public.chat_conversations as c where c.id = new.conversation_id and c.ended_at is not null) then
+      raise exception 'This conversation has ended' using errcode = 'PT409';
+    end if;
     new.content := btrim(new.content);
     new.edited_at := now();
   end if;
   return new;
 end;
 $$;
-comment on function private.check_chat_message_update() is 'Trigger: deleting or removing erases the text; an edit stamps edited_at.';
+comment on function private.check_chat_message_update() is 'Trigger: deleting or removing erases the text; an edit stamps edited_at and is refused once the conversation ended.';
 create trigger chat_messages_check_update before update on public.chat_messages for each row execute function private.check_chat_message_update();
 
 create function public.edit_chat_message(message_id uuid, content text)
@@ -652,6 +703,10 @@ begin
   if block_partner then
     select p.user_id into partner_user from private.chat_participants as p where p.conversation_id = me.conversation_id and p.id <> me.id;
     if partner_user is not null then
+      -- The same locks as matching and direct opening take: a block never crosses a match or a first message.
+      perform pg_advisory_xact_lock(hashtextextended('chat_match', 0));
+      perform pg_advisory_xact_lock(hashtextextended(
+        'chat_pair:' || least(auth.uid(), partner_user)::text || ':' || greatest(auth.uid(), partner_user)::text, 0));
       insert into private.user_blocks (blocker_id, blocked_id) values (auth.uid(), partner_user) on conflict do nothing;
       -- A block ends every conversation between the two, not only this one.
       update public.chat_conversations as c set ended_at = coalesce(c.ended_at, now())
@@ -741,19 +796,28 @@ security definer
 set search_path = ''
 as $$
 begin
-  perform realtime.send(jsonb_build_object('participant_id', new.id, 'last_read_at', new.last_read_at), 'read',
-                        'conversation:' || new.conversation_id, true);
+  -- Read receipts tell when someone was active: only for people who show their activity.
+  if exists (select 1 from public.profiles as p where p.id = new.user_id and p.show_activity) then
+    perform realtime.send(jsonb_build_object('participant_id', new.id, 'last_read_at', new.last_read_at), 'read',
+                          'conversation:' || new.conversation_id, true);
+  end if;
   return null;
 end;
 $$;
-comment on function private.broadcast_chat_read() is 'Trigger on chat_participants: a moved read pointer is a read receipt on conversation:<id>.';
+comment on function private.broadcast_chat_read() is 'Trigger on chat_participants: a moved read pointer is a read receipt on conversation:<id>, for people who show their activity.';
 create trigger chat_participants_broadcast_read
   after update of last_read_at on private.chat_participants
   for each row when (new.last_read_at is distinct from old.last_read_at)
   execute function private.broadcast_chat_read();
 
--- Which Realtime topics a caller belongs to. A malformed topic belongs to nobody (never an error).
-create function private.chat_topic_is_callers(topic text)
+-- Which Realtime topics a caller may use. Three kinds:
+--   user:<their account id>        receive only (inbox, matches);
+--   conversation:<id>              receive only: events written by the database (messages, edits, deletions, reads);
+--   conversation:<id>:live         receive and send: typing indicators and presence, while the conversation is open
+--                                  and the caller has not left it.
+-- Realtime checks the policies when a channel is joined, not per message, so events the server vouches for and
+-- events clients may send live on different topics. A malformed topic belongs to nobody (never an error).
+create function private.chat_topic_allows(topic text, sending boolean)
 returns boolean
 language plpgsql
 stable
@@ -762,42 +826,61 @@ set search_path = ''
 as $$
 declare
   conversation uuid;
+  live boolean;
 begin
   if topic = 'user:' || auth.uid()::text then
-    return true;
+    return not sending;
   end if;
-  if topic !~ '^conversation:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+  if topic !~ '^conversation:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:live)?$' then
     return false;
   end if;
-  conversation := substr(topic, 14)::uuid;
-  return conversation in (select private.chat_conversation_ids_of_caller());
+  conversation := substr(topic, 14, 36)::uuid;
+  live := topic like '%:live';
+  if not live then
+    return not sending and conversation in (select private.chat_conversation_ids_of_caller());
+  end if;
+  return private.chat_caller_is_present_in(conversation);
 end;
 $$;
-comment on function private.chat_topic_is_callers(text) is 'True for the caller''s own user:<id> topic and for conversation:<id> topics of conversations they take part in.';
+comment on function private.chat_topic_allows(text, boolean) is
+  'Realtime topic rules: user:<own id> receive only; conversation:<id> receive only for participants; conversation:<id>:live for participants of an open conversation they have not left.';
 
--- Receive (broadcast and presence) on one's own topics; send (typing indicators, presence) on conversation topics only.
+-- security definer: reads the caller's own participant row (left_at) and the conversation's state.
+create function private.chat_caller_is_present_in(conversation_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1 from private.chat_participants as p join public.chat_conversations as c on c.id = p.conversation_id
+    where p.conversation_id = chat_caller_is_present_in.conversation_id and p.user_id = auth.uid()
+      and p.left_at is null and c.ended_at is null
+  );
+$$;
+comment on function private.chat_caller_is_present_in(uuid) is 'True while the caller takes part in the conversation: it is open and they have not left.';
+
 create policy realtime_messages_select_own_topics on realtime.messages
   for select to authenticated
-  using (extension in ('broadcast', 'presence') and (select private.chat_topic_is_callers((select realtime.topic()))));
-create policy realtime_messages_insert_conversation_topics on realtime.messages
+  using (extension in ('broadcast', 'presence') and (select private.chat_topic_allows((select realtime.topic()), false)));
+create policy realtime_messages_insert_live_topics on realtime.messages
   for insert to authenticated
-  with check (
-    extension in ('broadcast', 'presence')
-    and (select realtime.topic()) like 'conversation:%'
-    and (select private.chat_topic_is_callers((select realtime.topic())))
-  );
+  with check (extension in ('broadcast', 'presence') and (select private.chat_topic_allows((select realtime.topic()), true)));
 
 revoke execute on all functions in schema private from public;
 grant execute on function private.chat_conversation_ids_of_caller() to authenticated;
 grant execute on function private.chat_caller_participant_id(uuid) to authenticated;
 grant execute on function private.chat_memberships_of_caller() to authenticated;
-grant execute on function private.chat_partner_shows_activity(uuid) to authenticated;
+grant execute on function private.chat_partner_is_online(uuid) to authenticated;
 grant execute on function private.chat_open_direct_conversation(uuid, boolean) to authenticated;
 grant execute on function private.chat_recent_message_count_of_caller() to authenticated;
 grant execute on function private.chat_send_limit_per_minute() to authenticated;
 grant execute on function private.chat_message_flagged_for_sender(uuid) to authenticated;
 grant execute on function private.chat_move_read_pointer(uuid, timestamptz) to authenticated;
-grant execute on function private.chat_topic_is_callers(text) to authenticated;
+grant execute on function private.chat_topic_allows(text, boolean) to authenticated;
+grant execute on function private.check_chat_send_rate() to authenticated;
+grant execute on function private.chat_caller_is_present_in(uuid) to authenticated;
 revoke execute on function public.list_chat_messages(uuid, integer, timestamptz, uuid) from public, anon;
 revoke execute on function public.send_chat_message(uuid, text, uuid, boolean, text) from public, anon;
 revoke execute on function public.mark_chat_read(uuid) from public, anon;

@@ -10,10 +10,9 @@
 -- * One matched conversation at a time: while a person's matched conversation is open, asking again answers that
 --   match (so a retry, a double click or the function's second ask never matches anyone twice); to meet someone
 --   new, leave the conversation first.
--- * Concurrency: requests of one person are serialised (advisory lock); each locks its own entry, then takes a
---   partner with FOR UPDATE SKIP LOCKED, so nobody is ever matched twice; a waiting entry is matched by the next
---   arrival of the other side (the chat-match function asks twice, so two people arriving at the same instant still
---   find each other).
+-- * Concurrency: matching decisions are serialised by one advisory lock (held for a few hundred microseconds each),
+--   so every request sees every committed waiting entry: nobody is matched twice, and two compatible people are never
+--   left waiting side by side. Blocks take the same lock, so a block and a match cannot cross.
 -- * Both sides learn of the match on their user:<id> Realtime topic (event match_found), with the conversation id
 --   and the partner's participant id and alias only.
 
@@ -84,11 +83,10 @@ begin
     end if;
   end if;
 
-  perform pg_advisory_xact_lock(hashtextextended('chat_match:' || me::text, 0));
+  perform pg_advisory_xact_lock(hashtextextended('chat_match', 0));
   update private.chat_queue as q set status = 'expired' where q.status = 'waiting' and q.expires_at <= now();
 
-  -- The caller's own entry, created or refreshed, and locked for the rest of the transaction. (If someone was
-  -- matching the caller's previous entry, this waits for them, and the check below sees their match.)
+  -- The caller's own entry, created or refreshed.
   insert into private.chat_queue as q (user_id, role, topic, prefer_participant_id, expires_at)
   values (me, my_role, nullif(btrim(request_chat_match.topic), ''), request_chat_match.prefer_participant_id,
           now() + case when as_listener then interval '30 minutes' else interval '10 minutes' end)
@@ -122,8 +120,7 @@ begin
   order by
     case when my_role = 'seeker' and mine.topic is not null then (q.topic is distinct from mine.topic and q.topic is not null) end,
     q.created_at
-  limit 1
-  for update skip locked;
+  limit 1;
 
   if partner.id is null then
     select count(*)::integer + 1 into queue_position from private.chat_queue as q

@@ -18,6 +18,7 @@ create table private.chat_reports (
   reason public.chat_report_reason not null,
   description text,
   message_ids uuid[] not null default '{}',
+  reported_messages jsonb not null default '[]',
   created_at timestamptz not null default now(),
   resolved_at timestamptz,
   constraint chat_reports_description_length_check check (char_length(description) <= 2000),
@@ -25,6 +26,7 @@ create table private.chat_reports (
 );
 comment on table private.chat_reports is
   'Reports about a chat participant. The reported person never sees them; admins read them through moderation_chat_reports.';
+comment on column private.chat_reports.reported_messages is 'The attached messages as they were when reported, so deleting or editing them later destroys no evidence.';
 create index chat_reports_conversation_id_idx on private.chat_reports (conversation_id);
 create index chat_reports_reporter_participant_id_idx on private.chat_reports (reporter_participant_id);
 create index chat_reports_reported_participant_id_idx on private.chat_reports (reported_participant_id);
@@ -64,8 +66,12 @@ begin
              where not exists (select 1 from public.chat_messages as m where m.id = attached.id and m.sender_id = reported.id)) then
     raise exception 'Attach only messages the reported person sent in this conversation' using errcode = 'PT400';
   end if;
-  insert into private.chat_reports (conversation_id, reporter_participant_id, reported_participant_id, reason, description, message_ids)
-  values (reported.conversation_id, reporter, reported.id, reason, nullif(btrim(description), ''), coalesce(message_ids, '{}'))
+  insert into private.chat_reports (conversation_id, reporter_participant_id, reported_participant_id, reason, description, message_ids,
+                                    reported_messages)
+  values (reported.conversation_id, reporter, reported.id, reason, nullif(btrim(description), ''), coalesce(message_ids, '{}'),
+          (select coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'content', m.content, 'created_at', m.created_at, 'edited_at', m.edited_at)
+                                     order by m.created_at), '[]')
+           from public.chat_messages as m where m.id = any (coalesce(report_chat_participant.message_ids, '{}'))))
   returning id into report_id;
   return report_id;
 end;
@@ -96,9 +102,7 @@ begin
   perform private.write_audit('moderation_read', null, jsonb_build_object('view', 'moderation_chat_reports', 'include_resolved', include_resolved));
   return query
     select r.id, r.created_at, r.reason, r.description, r.conversation_id, r.reported_participant_id, p.alias,
-           (select coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'content', m.content, 'created_at', m.created_at,
-                                                         'removed', m.removed_at is not null) order by m.created_at), '[]')
-            from public.chat_messages as m where m.id = any (r.message_ids)),
+           r.reported_messages,
            r.resolved_at
     from private.chat_reports as r
     join private.chat_participants as p on p.id = r.reported_participant_id
@@ -119,15 +123,16 @@ set search_path = ''
 as $$
 begin
   perform private.require_admin();
-  update public.chat_messages as m set removed_at = now() where m.id = message_id and m.removed_at is null;
-  if not found then
-    raise exception 'No such message' using errcode = 'PT404';
+  -- Moderators act on what was reported, not on any message they can name.
+  if not exists (select 1 from private.chat_reports as r where message_id = any (r.message_ids) and r.resolved_at is null) then
+    raise exception 'No open report names this message' using errcode = 'PT404';
   end if;
+  update public.chat_messages as m set removed_at = now() where m.id = message_id and m.removed_at is null;
   perform private.write_audit('chat_message_removed', null, jsonb_build_object('message_id', message_id));
   update private.chat_reports as r set resolved_at = coalesce(r.resolved_at, now()) where message_id = any (r.message_ids);
 end;
 $$;
-comment on function public.moderation_remove_chat_message(uuid) is 'Admins only: erases a message''s text (broadcast as message_deleted), resolves reports naming it, audited.';
+comment on function public.moderation_remove_chat_message(uuid) is 'Admins only, for a message named in an open report: erases its text (broadcast as message_deleted), resolves the reports naming it, audited.';
 
 create table private.chat_ratings (
   conversation_id uuid not null references public.chat_conversations (id) on delete cascade,

@@ -2,7 +2,7 @@
 -- for the sender alone, read pointers, edits and deletions, leaving and blocking, Realtime topics and payloads.
 -- Threat ids: CH-01 … CH-40.
 begin;
-select plan(60);
+select plan(65);
 
 select tests.create_supabase_user('seeker', email => 'seeker@example.com', metadata => '{"firstName": "Sage", "lastName": "Seeker"}');
 select tests.create_supabase_user('listener', email => 'listener@example.com', metadata => '{"firstName": "Lin", "lastName": "Listener"}');
@@ -57,8 +57,10 @@ select ok(position(tests.get_supabase_uid('seeker')::text in
   'CH-12: … nor do the messages');
 select ok((select jsonb_agg(to_jsonb(l))::text from public.chat_conversation_list as l) !~ '(Sage|Seeker|seeker@example.com)',
   'CH-12: … nor the partner''s name or email');
-select is_empty(format($$select 1 from public.public_profiles where id = %L$$, current_setting('tests.seeker_participant')),
-  'CH-13: a participant id is not a public profile id');
+select isnt(public.send_chat_message(gen_random_uuid(), 'Is that you, Sage?', tests.public_id_of('seeker')) ->> 'conversationId',
+  current_setting('tests.conversation'),
+  'CH-13: writing to someone''s card never lands in a conversation they opened anonymously (no unmasking by probing cards)');
+select is((select count(*)::int from public.chat_conversation_list), 2, 'CH-13: … it opens a conversation of its own');
 
 --- everyone else
 select tests.authenticate_as('stranger');
@@ -81,9 +83,9 @@ select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'x', gen_r
 
 --- read pointers, edits, deletions
 select tests.authenticate_as('seeker');
-select is((select unread_count from public.chat_conversation_list), 1, 'CH-19: the seeker has one unread answer');
+select is((select unread_count from public.chat_conversation_list where id = current_setting('tests.conversation')::uuid), 1, 'CH-19: the seeker has one unread answer');
 select public.mark_chat_read('00000000-0000-4000-8000-000000000002');
-select is((select unread_count from public.chat_conversation_list), 0, 'CH-19: marking it read clears the count');
+select is((select unread_count from public.chat_conversation_list where id = current_setting('tests.conversation')::uuid), 0, 'CH-19: marking it read clears the count');
 select lives_ok($$select public.edit_chat_message('00000000-0000-4000-8000-000000000001', 'Hi, is anyone around?')$$, 'CH-20: the sender edits their message');
 select isnt((select edited_at from public.chat_messages where id = '00000000-0000-4000-8000-000000000001'), null, 'CH-20: … which is stamped as edited');
 select throws_ok($$select public.edit_chat_message('00000000-0000-4000-8000-000000000002', 'putting words in your mouth')$$, 'PT404', null,
@@ -100,7 +102,7 @@ select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'talking t
   'PT404', 'No such recipient', 'CH-23: nobody messages their own participant id');
 select tests.authenticate_as('seeker');
 select set_config('tests.crisis', public.send_chat_message('00000000-0000-4000-8000-000000000004', 'Honestly I want to die some days',
-  (select partner_id from public.chat_conversation_list), country_code => 'GB')::text, true);
+  (select partner_id from public.chat_conversation_list where id = current_setting('tests.conversation')::uuid), country_code => 'GB')::text, true);
 select ok(current_setting('tests.crisis')::jsonb #>> '{safety,notice}' like '%not a crisis service%', 'CH-24: a crisis phrase brings the sender the notice');
 select ok((current_setting('tests.crisis')::jsonb #> '{safety,helplines}')::text like '%Samaritans%', 'CH-24: … and the helplines of their country');
 select ok((current_setting('tests.crisis')::jsonb #> '{safety,helplines}')::text like '%findahelpline%', 'CH-24: … and the international fallback');
@@ -112,7 +114,7 @@ select throws_ok($$select * from private.chat_message_flags$$, '42501', null, 'C
 --- rate limit
 select tests.authenticate_as('listener');
 select lives_ok($$select count(public.send_chat_message(gen_random_uuid(), 'message ' || n, current_setting('tests.seeker_participant')::uuid))
-  from generate_series(1, 19) as n$$, 'CH-26: twenty messages a minute go through');
+  from generate_series(1, 20 - private.chat_recent_message_count_of_caller()) as n$$, 'CH-26: twenty messages a minute go through');
 select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'one too many', current_setting('tests.seeker_participant')::uuid)$$,
   'PT429', 'You are sending messages too quickly; wait a moment', 'CH-26: the twenty-first in a minute is refused with 429');
 
@@ -130,8 +132,12 @@ select ok((select count(*) > 0 from realtime.messages where topic = 'conversatio
 select tests.authenticate_as('listener');
 select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation'), true);
 select ok((select count(*) > 0 from realtime.messages), 'CH-31: a participant may receive on the conversation topic');
+select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private)
+  values (realtime.topic(), 'broadcast', 'new_message', '{"sender_name": "Moderator"}', true)$$, '42501', null,
+  'CH-32: … but never send on it: server events cannot be forged');
+select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation') || ':live', true);
 select lives_ok($$insert into realtime.messages (topic, extension, event, payload, private)
-  values (realtime.topic(), 'broadcast', 'typing', '{"participant_id": "x"}', true)$$, 'CH-32: … and send typing indicators there');
+  values (realtime.topic(), 'broadcast', 'typing', '{"participant_id": "x"}', true)$$, 'CH-32: typing indicators go on conversation:<id>:live');
 select set_config('realtime.topic', 'user:' || tests.get_supabase_uid('listener'), true);
 select ok((select count(*) > 0 from realtime.messages), 'CH-33: a person receives on their own user topic');
 select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'broadcast', 'x', '{}', true)$$,
@@ -149,21 +155,34 @@ select is_empty($$select 1 from realtime.messages$$, 'CH-36: a malformed topic b
 --- leaving and blocking
 select tests.authenticate_as('listener');
 select public.leave_chat_conversation(current_setting('tests.conversation')::uuid, block_partner => true);
-select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'still there?', current_setting('tests.seeker_participant')::uuid)$$,
-  'PT409', 'This conversation has ended', 'CH-37: nobody writes in an ended conversation');
 select tests.authenticate_as('seeker');
-select throws_ok(format($$select public.send_chat_message(gen_random_uuid(), 'please answer', %L)$$, tests.public_id_of('listener')), 'PT403',
-  'This person is not accepting messages', 'CH-38: a blocked person cannot open a new conversation with the blocker');
-select is_empty($$select 1 from private.user_blocks$$, 'CH-38: … nor see that they were blocked');
+select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'still there?', (select partner_id from public.chat_conversation_list
+  where id = current_setting('tests.conversation')::uuid))$$, 'PT409', 'This conversation has ended', 'CH-37: nobody writes in an ended conversation');
+select throws_ok($$select public.edit_chat_message('00000000-0000-4000-8000-000000000004', 'rewritten after the block')$$, 'PT409',
+  'This conversation has ended', 'CH-37: … nor rewrites old messages there');
+select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation') || ':live', true);
+select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'broadcast', 'typing', '{}', true)$$,
+  '42501', null, 'CH-37: … nor shows typing there');
+select lives_ok(format($$select public.send_chat_message('00000000-0000-4000-8000-0000000000b1', 'please answer', %L)$$, tests.public_id_of('listener')),
+  'CH-38: a blocked person writing to the blocker''s card gets an ordinary answer (no error tells them they were blocked)');
+select throws_ok($$select * from private.user_blocks$$, '42501', null, 'CH-38: … and cannot read the blocks');
 select tests.authenticate_as('listener');
-select throws_ok(format($$select public.send_chat_message(gen_random_uuid(), 'hello again', %L)$$, tests.public_id_of('seeker')), 'PT403',
-  'This person is not accepting messages', 'CH-39: a block works both ways');
+select is_empty($$select 1 from public.chat_messages where id = '00000000-0000-4000-8000-0000000000b1'$$,
+  'CH-38: … while the blocker receives nothing');
+reset role;
+-- A minute passes: the listener's earlier burst no longer counts against the rate limit.
+update public.chat_messages set created_at = created_at - interval '2 minutes'
+where sender_id in (select id from private.chat_participants where user_id = tests.get_supabase_uid('listener'));
+select tests.authenticate_as('listener');
+select public.send_chat_message('00000000-0000-4000-8000-0000000000b2', 'hello again', tests.public_id_of('seeker'));
+select tests.authenticate_as('seeker');
+select is_empty($$select 1 from public.chat_messages where id = '00000000-0000-4000-8000-0000000000b2'$$, 'CH-39: a block works both ways');
 
 --- an account deleted
 reset role;
 delete from auth.users where id = tests.get_supabase_uid('seeker');
 select tests.authenticate_as('listener');
-select results_eq($$select partner_name from public.chat_conversation_list$$, $$values ('[deleted user]'::text)$$,
+select results_eq($$select partner_name from public.chat_conversation_list where id = current_setting('tests.conversation')::uuid$$, $$values ('[deleted user]'::text)$$,
   'CH-40: the partner of a deleted account sees "[deleted user]"');
 select is_empty(format($$select 1 from public.list_chat_messages(%L) where not is_mine and content is not null$$, current_setting('tests.conversation')),
   'CH-40: … and none of the deleted person''s words');
