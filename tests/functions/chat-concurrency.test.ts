@@ -52,3 +52,23 @@ describe('reading', () => {
     expect(seen).toEqual([...sent].reverse());
   });
 });
+
+describe('the rate limit', () => {
+  it('holds under concurrent sends: of 30 sent at once, 20 are stored and the rest answered 429', async () => {
+    const [sender, recipient] = await Promise.all([createUser('burst-sender'), createUser('burst-recipient')]);
+    const [{ public_id: recipientPublicId }] = await adminSql()`select public_id from public.profiles where id = ${recipient.id}`;
+    const [opened] = await asUser(sender, (tx) => tx<{ answer: { conversationId: string } }[]>`
+      select public.send_chat_message(${crypto.randomUUID()}, 'hello', ${recipientPublicId}) as answer`);
+    const [{ id: partnerId }] = await adminSql()`
+      select id from private.chat_participants where conversation_id = ${opened.answer.conversationId} and user_id = ${recipient.id}`;
+    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, index) =>
+      asUser(sender, (tx) => tx`select public.send_chat_message(${crypto.randomUUID()}, ${`burst ${index}`}, ${partnerId})`)
+        .then(() => 'sent', (error: { code?: string }) => error.code)
+    ));
+    expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(19);
+    expect(outcomes.filter((outcome) => outcome === 'PT429')).toHaveLength(11);
+    const [{ count }] = await adminSql()`
+      select count(*)::int as count from public.chat_messages where conversation_id = ${opened.answer.conversationId}`;
+    expect(count).toBe(20);
+  });
+});
