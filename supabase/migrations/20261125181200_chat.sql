@@ -239,7 +239,8 @@ as $$
   select coalesce((
     select p.last_active_at > now() - interval '5 minutes' and pr.show_activity and pr.is_active
     from private.chat_participants as p join public.profiles as pr on pr.id = p.user_id
-    where p.id = participant_id and p.conversation_id in (select private.chat_conversation_ids_of_caller())
+    where p.id = participant_id
+      and exists (select 1 from private.chat_participants as me where me.conversation_id = p.conversation_id and me.user_id = auth.uid())
   ), false);
 $$;
 comment on function private.chat_partner_is_online(uuid) is 'True when the participant was active in the last 5 minutes and shows their activity.';
