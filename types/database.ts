@@ -119,6 +119,20 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"group_categories": {
+                  Row: {
+                    "description": string,"id": string,"name": string,"sort_order": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "description": string,"id": string,"name": string,"sort_order": number
+                  }
+                  Update: {
+                    "description"?: string,"id"?: string,"name"?: string,"sort_order"?: number
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"helplines": {
                   Row: {
                     "country_code": string,"hours": string,"id": number,"name": string,"phone": string | null,"sms": string | null,"sort_order": number,"url": string | null
@@ -174,6 +188,26 @@ isOneToOne: false
                   }
                   Relationships: [
                     
+                  ]
+                },"support_groups": {
+                  Row: {
+                    "category_id": string,"created_at": string,"created_by": string | null,"description": string,"id": string,"member_cap": number | null,"member_count": number,"name": string,"privacy": Database["public"]['Enums']["group_privacy"],"search_vector": unknown,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "category_id": string,"created_at"?: string,"created_by"?: string | null,"description": string,"id"?: string,"member_cap"?: number | null,"member_count"?: number,"name": string,"privacy"?: Database["public"]['Enums']["group_privacy"],"search_vector"?: never,"updated_at"?: string
+                  }
+                  Update: {
+                    "category_id"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string,"id"?: string,"member_cap"?: number | null,"member_count"?: number,"name"?: string,"privacy"?: Database["public"]['Enums']["group_privacy"],"search_vector"?: never,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "support_groups_category_id_fkey"
+      columns: ["category_id"]
+isOneToOne: false
+      referencedRelation: "group_categories"
+      referencedColumns: ["id"]
+    }
                   ]
                 },"user_achievements": {
                   Row: {
@@ -291,12 +325,31 @@ isOneToOne: false
 "export_my_data":
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
+"group_heartbeat":
+{ Args: { "group_id": string }; Returns: undefined
+                           },
+"join_group":
+{ Args: { "group_id": string,"use_display_name"?: boolean }; Returns: Json
+                           },
 "leave_chat_conversation":
 { Args: { "block_partner"?: boolean,"conversation_id": string }; Returns: undefined
+                           },
+"leave_group":
+{ Args: { "group_id": string }; Returns: Json
                            },
 "list_chat_messages":
 { Args: { "before_created_at"?: string,"before_id"?: string,"conversation_id": string,"page_size"?: number }; Returns: {
               "content": string,"created_at": string,"deleted": boolean,"edited_at": string,"id": string,"is_anonymous": boolean,"is_mine": boolean,"sender_id": string,"sender_name": string
+            }[]
+                           },
+"list_group_members":
+{ Args: { "group_id": string }; Returns: {
+              "is_me": boolean,"member_id": string,"name": string,"online": boolean,"role": Database["public"]['Enums']["group_member_role"]
+            }[]
+                           },
+"list_groups":
+{ Args: { "category"?: string,"is_joined"?: boolean,"page_offset"?: number,"page_size"?: number,"search"?: string }; Returns: {
+              "category_id": string,"description": string,"id": string,"joined": boolean,"member_count": number,"membership": Database["public"]['Enums']["group_member_status"],"name": string,"online_count": number,"privacy": Database["public"]['Enums']["group_privacy"],"rank": number
             }[]
                            },
 "list_journal_entries":
@@ -306,6 +359,9 @@ isOneToOne: false
                            },
 "mark_chat_read":
 { Args: { "message_id": string }; Returns: undefined
+                           },
+"moderate_group_member":
+{ Args: { "action": string,"group_id": string,"member_id": string,"muted_until"?: string }; Returns: Json
                            },
 "moderation_chat_reports":
 { Args: { "include_resolved"?: boolean,"page_size"?: number }; Returns: {
@@ -346,7 +402,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","chat_report_reason": "harassment"|"hate"|"self_harm_risk"|"spam"|"sexual_content"|"privacy"|"other","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
+            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","chat_report_reason": "harassment"|"hate"|"self_harm_risk"|"spam"|"sexual_content"|"privacy"|"other","group_member_role": "member"|"moderator"|"owner","group_member_status": "pending"|"active"|"banned","group_privacy": "public"|"private","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -462,7 +518,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"chat_queue_role": ["seeker", "listener"],"chat_queue_status": ["waiting", "matched", "cancelled", "expired"],"chat_report_reason": ["harassment", "hate", "self_harm_risk", "spam", "sexual_content", "privacy", "other"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
+            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"chat_queue_role": ["seeker", "listener"],"chat_queue_status": ["waiting", "matched", "cancelled", "expired"],"chat_report_reason": ["harassment", "hate", "self_harm_risk", "spam", "sexual_content", "privacy", "other"],"group_member_role": ["member", "moderator", "owner"],"group_member_status": ["pending", "active", "banned"],"group_privacy": ["public", "private"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
           }
         }
 } as const

@@ -7,7 +7,7 @@ select set_eq(
   $$select c.relname::text from pg_class as c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'p')$$,
   array['profiles', 'public_profiles', 'my_profile', 'audit_log', 'journal_entries', 'mood_entries', 'goals', 'goal_progress',
         'achievements', 'user_achievements', 'goal_overview', 'my_achievements', 'my_timeline',
-        'helplines', 'chat_conversations', 'chat_messages', 'chat_conversation_list'],
+        'helplines', 'chat_conversations', 'chat_messages', 'chat_conversation_list', 'group_categories', 'support_groups'],
   'IP-01: the exposed tables and views are exactly the ones this inventory covers');
 select set_eq(
   $$select p.proname::text from pg_proc as p where p.pronamespace = 'public'::regnamespace$$,
@@ -15,7 +15,8 @@ select set_eq(
         'list_journal_entries', 'toggle_journal_favorite', 'mood_statistics', 'export_mood_csv', 'export_journal_csv',
         'crisis_support', 'list_chat_messages', 'send_chat_message', 'mark_chat_read', 'edit_chat_message', 'delete_chat_message',
         'leave_chat_conversation', 'report_chat_participant', 'moderation_chat_reports', 'moderation_remove_chat_message',
-        'rate_chat_conversation'],
+        'rate_chat_conversation', 'list_group_members', 'join_group', 'leave_group', 'moderate_group_member', 'group_heartbeat',
+        'list_groups'],
   'IP-02: the exposed RPCs are exactly the ones this inventory covers');
 
 select results_eq($$
@@ -29,11 +30,11 @@ $$, $$values ('crisis_support'::text)$$, 'IP-04: anon may call crisis_support an
 
 select results_eq($$
   select c.relname::text collate "default",
-         has_table_privilege('authenticated', c.oid, 'select'), has_any_column_privilege('authenticated', c.oid, 'insert'),
+         has_any_column_privilege('authenticated', c.oid, 'select'), has_any_column_privilege('authenticated', c.oid, 'insert'),
          has_any_column_privilege('authenticated', c.oid, 'update'), has_table_privilege('authenticated', c.oid, 'delete')
   from pg_class as c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v') order by c.relname
 $$, $$values
-  --                     select insert update delete   (RLS then narrows the rows to the caller's own)
+  --                     select insert update delete   (some columns only where granted so; RLS then narrows the rows)
   ('achievements',        true,  false, false, false),
   ('audit_log',           true,  false, false, false),
   ('chat_conversation_list', true, false, false, false),
@@ -42,6 +43,7 @@ $$, $$values
   ('goal_overview',       true,  false, false, false),
   ('goal_progress',       true,  true,  false, true),
   ('goals',               true,  true,  true,  true),
+  ('group_categories',    true,  false, false, false),
   ('helplines',           true,  false, false, false),
   ('journal_entries',     true,  true,  true,  true),
   ('mood_entries',        true,  true,  true,  true),
@@ -50,6 +52,7 @@ $$, $$values
   ('my_timeline',         true,  false, false, false),
   ('profiles',            true,  false, true,  false),
   ('public_profiles',     true,  false, false, false),
+  ('support_groups',      true,  true,  true,  false),
   ('user_achievements',   true,  false, false, false)
 $$, 'IP-05: what signed-in users may do to each table and view (insert and update on some columns only)');
 select ok(

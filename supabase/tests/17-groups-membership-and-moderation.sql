@@ -1,0 +1,126 @@
+-- Support groups: who creates, who joins, who moderates, exact member counts, search, online count, and members who
+-- stay pseudonymous. Threat ids: GR-01 … GR-30.
+begin;
+select plan(40);
+
+select tests.create_supabase_user('therapist', metadata => '{"firstName": "Tara"}');
+select tests.create_supabase_user('other-therapist');
+select tests.create_supabase_user('admin');
+select tests.create_supabase_user('member', email => 'member@example.com', metadata => '{"firstName": "Mona", "lastName": "Member"}');
+select tests.create_supabase_user('open-member', metadata => '{"firstName": "Otto"}');
+select tests.create_supabase_user('applicant');
+select tests.create_supabase_user('troll');
+select tests.create_supabase_user('outsider');
+select tests.create_supabase_user('guest', is_anonymous => true);
+update public.profiles set role = 'therapist' where id in (tests.get_supabase_uid('therapist'), tests.get_supabase_uid('other-therapist'));
+update public.profiles set role = 'admin' where id = tests.get_supabase_uid('admin');
+
+--- creating groups
+select tests.authenticate_as('member');
+select throws_ok($$insert into public.support_groups (name, description, category_id) values ('My room', 'Unmoderated', 'general')$$,
+  '42501', null, 'GR-01: a client cannot create a group');
+select tests.authenticate_as('therapist');
+insert into public.support_groups (name, description, category_id) values ('Anxiety Support Circle', 'A safe space to talk about anxiety and panic', 'anxiety');
+insert into public.support_groups (name, description, category_id, privacy) values ('Grief Together', 'For people who lost someone', 'grief', 'private');
+select set_config('tests.public_group', (select id::text from public.support_groups where name = 'Anxiety Support Circle'), true);
+select set_config('tests.private_group', (select id::text from public.support_groups where name = 'Grief Together'), true);
+select results_eq($$select member_count, joined, membership::text from public.list_groups() where name = 'Anxiety Support Circle'$$,
+  $$values (1, true, 'active'::text)$$, 'GR-02: a therapist creates a group and is its first member (the owner)');
+select throws_ok($$insert into public.support_groups (name, description, category_id) values ('Nope', 'x', 'astrology')$$,
+  '23503', null, 'GR-03: categories come from the curated list');
+select throws_ok($$update public.support_groups set member_count = 999$$, '42501', null, 'GR-04: member_count is not writable');
+
+--- joining
+select tests.authenticate_as('member');
+select is(public.join_group(current_setting('tests.public_group')::uuid) ->> 'status', 'active', 'GR-05: joining a public group is immediate');
+select is(public.join_group(current_setting('tests.public_group')::uuid) ->> 'status', 'active', 'GR-05: joining twice is harmless');
+select is((select member_count from public.support_groups where id = current_setting('tests.public_group')::uuid), 2, 'GR-06: member_count counts once');
+select tests.authenticate_as('open-member');
+select public.join_group(current_setting('tests.public_group')::uuid, use_display_name => true);
+select tests.authenticate_as('troll');
+select public.join_group(current_setting('tests.public_group')::uuid);
+select tests.authenticate_as('applicant');
+select is(public.join_group(current_setting('tests.private_group')::uuid) ->> 'status', 'pending', 'GR-07: joining a private group is a request');
+select results_eq($$select joined, membership::text from public.list_groups() where name = 'Grief Together'$$, $$values (false, 'pending'::text)$$,
+  'GR-07: … shown as pending, not joined');
+select throws_ok(format($$select * from public.list_group_members(%L)$$, current_setting('tests.private_group')), 'PT404', null,
+  'GR-08: a pending applicant sees no members');
+select tests.authenticate_as('guest');
+select throws_ok(format($$select public.join_group(%L)$$, current_setting('tests.public_group')), 'PT403', null, 'GR-09: anonymous sign-ins do not join groups');
+select throws_ok($$select * from public.list_groups()$$, 'PT403', null, 'GR-09: … nor browse them');
+select tests.clear_authentication();
+select throws_ok($$select * from public.list_groups()$$, '42501', null, 'GR-10: anon cannot list groups');
+
+--- what members see of each other
+select tests.authenticate_as('troll');
+select is((select count(*)::int from public.list_group_members(current_setting('tests.public_group')::uuid)), 4, 'GR-11: members see the member list');
+select ok((select jsonb_agg(to_jsonb(m))::text from public.list_group_members(current_setting('tests.public_group')::uuid) as m) !~ '(Mona|member@example.com)'
+  and position(tests.get_supabase_uid('member')::text in (select jsonb_agg(to_jsonb(m))::text from public.list_group_members(current_setting('tests.public_group')::uuid) as m)) = 0,
+  'GR-12: a pseudonymous member shows no name, email or account id');
+select ok(exists (select 1 from public.list_group_members(current_setting('tests.public_group')::uuid) where name = 'Otto'),
+  'GR-13: a member who chose to appear by name does');
+select throws_ok($$select user_id from private.group_members$$, '42501', null, 'GR-14: the account behind a member is unreadable');
+reset role;
+update public.profiles set anonymous_mode = true where id = tests.get_supabase_uid('open-member');
+select tests.authenticate_as('troll');
+select ok(not exists (select 1 from public.list_group_members(current_setting('tests.public_group')::uuid) where name = 'Otto'),
+  'GR-15: anonymous mode forces the pseudonym even for a member who chose their name');
+select tests.authenticate_as('outsider');
+select throws_ok(format($$select * from public.list_group_members(%L)$$, current_setting('tests.public_group')), 'PT404', null,
+  'GR-16: a non-member sees no members');
+
+--- moderation
+reset role;
+select set_config('tests.applicant_member', (select id::text from private.group_members where user_id = tests.get_supabase_uid('applicant')), true);
+select set_config('tests.troll_member', (select id::text from private.group_members where user_id = tests.get_supabase_uid('troll')), true);
+select tests.authenticate_as('other-therapist');
+select throws_ok(format($$select public.moderate_group_member(%L, %L, 'ban')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
+  'PT403', null, 'GR-17: a therapist has no power in a group they do not moderate');
+select tests.authenticate_as('troll');
+select throws_ok(format($$select public.moderate_group_member(%L, %L, 'ban')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
+  'PT403', null, 'GR-18: members do not moderate');
+select tests.authenticate_as('therapist');
+select lives_ok(format($$select public.moderate_group_member(%L, %L, 'approve')$$, current_setting('tests.private_group'), current_setting('tests.applicant_member')),
+  'GR-19: the owner approves a join request');
+select is((select member_count from public.support_groups where id = current_setting('tests.private_group')::uuid), 2, 'GR-19: … which counts the member');
+select lives_ok(format($$select public.moderate_group_member(%L, %L, 'mute', now() + interval '1 hour')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
+  'GR-20: the owner mutes a member until a time');
+select throws_ok(format($$select public.moderate_group_member(%L, %L, 'mute', now() - interval '1 hour')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
+  'PT400', null, 'GR-20: a mute ends in the future');
+select lives_ok(format($$select public.moderate_group_member(%L, %L, 'ban')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
+  'GR-21: the owner bans a member');
+select is((select member_count from public.support_groups where id = current_setting('tests.public_group')::uuid), 3, 'GR-21: … who no longer counts');
+select throws_ok(format($$select public.moderate_group_member(%L, %L, 'dance')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
+  'PT400', null, 'GR-22: an unknown action is a 400');
+select tests.authenticate_as('troll');
+select throws_ok(format($$select public.join_group(%L)$$, current_setting('tests.public_group')), 'PT403', 'You cannot join this group', 'GR-23: a banned member cannot rejoin');
+select tests.authenticate_as('admin');
+select lives_ok(format($$select public.moderate_group_member(%L, %L, 'unban')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
+  'GR-24: an admin moderates any group');
+
+--- leaving
+select tests.authenticate_as('member');
+select is(public.leave_group(current_setting('tests.public_group')::uuid) ->> 'status', 'left', 'GR-25: a member leaves');
+select is(public.leave_group(current_setting('tests.public_group')::uuid) ->> 'status', 'left', 'GR-25: leaving twice is harmless');
+select is((select member_count from public.support_groups where id = current_setting('tests.public_group')::uuid), 2, 'GR-25: … and counts once');
+select tests.authenticate_as('therapist');
+select throws_ok(format($$select public.leave_group(%L)$$, current_setting('tests.public_group')), 'PT409', null, 'GR-26: the owner hands the group over before leaving');
+
+--- search and filters
+select tests.authenticate_as('outsider');
+select results_eq($$select name from public.list_groups(search => 'anxiety')$$, $$values ('Anxiety Support Circle'::text)$$, 'GR-27: full-text search');
+select results_eq($$select name from public.list_groups(search => 'anxeity')$$, $$values ('Anxiety Support Circle'::text)$$, 'GR-28: a typo still finds the group');
+select results_eq($$select name from public.list_groups(category => 'grief')$$, $$values ('Grief Together'::text)$$, 'GR-29: filter by category');
+select is_empty($$select 1 from public.list_groups(is_joined => true)$$, 'GR-29: joined only: none for an outsider');
+
+--- online count from heartbeats
+select tests.authenticate_as('open-member');
+select public.group_heartbeat(current_setting('tests.public_group')::uuid);
+select is((select online_count from public.list_groups() where name = 'Anxiety Support Circle'), 1, 'GR-30: a heartbeat counts the member online');
+reset role;
+update private.group_members set last_seen_at = now() - interval '3 minutes' where user_id = tests.get_supabase_uid('open-member');
+select tests.authenticate_as('open-member');
+select is((select online_count from public.list_groups() where name = 'Anxiety Support Circle'), 0, 'GR-30: … for two minutes');
+
+select * from finish();
+rollback;
