@@ -133,6 +133,26 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"group_messages": {
+                  Row: {
+                    "content": string | null,"created_at": string,"deleted_at": string | null,"edited_at": string | null,"group_id": string,"id": string,"pinned_at": string | null,"removed_at": string | null,"sender_member_id": string | null,"sender_name": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id": string,"id": string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null,"sender_name": string
+                  }
+                  Update: {
+                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id"?: string,"id"?: string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null,"sender_name"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "group_messages_group_id_fkey"
+      columns: ["group_id"]
+isOneToOne: false
+      referencedRelation: "support_groups"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"helplines": {
                   Row: {
                     "country_code": string,"hours": string,"id": number,"name": string,"phone": string | null,"sms": string | null,"sort_order": number,"url": string | null
@@ -307,7 +327,10 @@ isOneToOne: false
                 }
           }
           Functions: {
-            "crisis_support":
+            "change_group_message":
+{ Args: { "action": string,"content"?: string,"message_id": string }; Returns: undefined
+                           },
+"crisis_support":
 { Args: { "country_code"?: string }; Returns: Json
                            },
 "delete_chat_message":
@@ -345,6 +368,11 @@ isOneToOne: false
 "list_group_members":
 { Args: { "group_id": string }; Returns: {
               "is_me": boolean,"member_id": string,"name": string,"online": boolean,"role": Database["public"]['Enums']["group_member_role"]
+            }[]
+                           },
+"list_group_messages":
+{ Args: { "before_created_at"?: string,"before_id"?: string,"group_id": string,"page_size"?: number }; Returns: {
+              "content": string,"created_at": string,"deleted": boolean,"edited_at": string,"id": string,"is_mine": boolean,"pinned": boolean,"sender_member_id": string,"sender_name": string
             }[]
                            },
 "list_groups":
@@ -387,6 +415,9 @@ isOneToOne: false
                            },
 "send_chat_message":
 { Args: { "content": string,"country_code"?: string,"is_anonymous"?: boolean,"message_id": string,"recipient_id": string }; Returns: Json
+                           },
+"send_group_message":
+{ Args: { "content": string,"country_code"?: string,"group_id": string,"message_id": string }; Returns: Json
                            },
 "set_account_active":
 { Args: { "active": boolean,"user_id": string }; Returns: undefined

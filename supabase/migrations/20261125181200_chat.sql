@@ -82,6 +82,22 @@ insert into private.crisis_phrases (phrase) values
   ('kill myself'), ('end my life'), ('suicide'), ('suicidal'), ('want to die'), ('better off dead'), ('no reason to live'),
   ('hurt myself'), ('self harm'), ('self-harm'), ('cut myself'), ('overdose'), ('can''t go on'), ('cannot go on');
 
+-- The one place that decides whether a text calls for crisis support (chat and group messages, new or edited).
+-- security definer: the phrase list is private.
+create function private.crisis_phrase_in(content text)
+returns bigint
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select cp.id from private.crisis_phrases as cp
+  where position(cp.phrase in lower(content)) > 0
+  order by char_length(cp.phrase) desc
+  limit 1;
+$$;
+comment on function private.crisis_phrase_in(text) is 'The longest curated crisis phrase contained in the text, or null.';
+
 create type public.chat_conversation_kind as enum ('matched', 'direct');
 
 create table public.chat_conversations (
@@ -393,7 +409,7 @@ as $$ select 20 $$;
 comment on function private.chat_send_limit_per_minute() is 'Messages a person may send per minute before being told to slow down (429).';
 
 -- security definer: counts the caller's messages across their conversations (participants' user_id is unreadable).
-create function private.chat_recent_message_count_of_caller()
+create function private.recent_message_count_of_caller()
 returns integer
 language sql
 stable
@@ -404,7 +420,7 @@ as $$
   join private.chat_participants as p on p.id = m.sender_id
   where p.user_id = auth.uid() and m.created_at > clock_timestamp() - interval '1 minute';
 $$;
-comment on function private.chat_recent_message_count_of_caller() is 'Messages the caller sent in the last minute.';
+comment on function private.recent_message_count_of_caller() is 'Messages the caller sent in the last minute.';
 
 -- The rate limit, serialised per sender so that concurrent sends cannot all pass the count at once.
 create function private.check_chat_send_rate()
@@ -415,7 +431,7 @@ set search_path = ''
 as $$
 begin
   perform pg_advisory_xact_lock(hashtextextended('chat_send:' || auth.uid()::text, 0));
-  if private.chat_recent_message_count_of_caller() >= private.chat_send_limit_per_minute() then
+  if private.recent_message_count_of_caller() >= private.chat_send_limit_per_minute() then
     raise exception 'You are sending messages too quickly; wait a moment' using errcode = 'PT429';
   end if;
 end;
@@ -454,11 +470,8 @@ security definer
 set search_path = ''
 as $$
 declare
-  matched bigint;
+  matched bigint := private.crisis_phrase_in(new.content);
 begin
-  select cp.id into matched from private.crisis_phrases as cp
-  where position(cp.phrase in lower(new.content)) > 0
-  order by char_length(cp.phrase) desc limit 1;
   if matched is not null then
     insert into private.chat_message_flags (message_id, phrase_id) values (new.id, matched) on conflict do nothing;
   end if;
@@ -481,12 +494,12 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+  matched bigint := private.crisis_phrase_in(new.content);
 begin
-  insert into private.chat_message_flags (message_id, phrase_id)
-  select new.id, cp.id from private.crisis_phrases as cp
-  where position(cp.phrase in lower(new.content)) > 0
-  order by char_length(cp.phrase) desc limit 1
-  on conflict (message_id) do nothing;
+  if matched is not null then
+    insert into private.chat_message_flags (message_id, phrase_id) values (new.id, matched) on conflict (message_id) do nothing;
+  end if;
   return null;
 end;
 $$;
@@ -818,7 +831,7 @@ create trigger chat_participants_broadcast_read
 --                                  and the caller has not left it.
 -- Realtime checks the policies when a channel is joined, not per message, so events the server vouches for and
 -- events clients may send live on different topics. A malformed topic belongs to nobody (never an error).
-create function private.chat_topic_allows(topic text, sending boolean)
+create function private.realtime_topic_allows(topic text, sending boolean)
 returns boolean
 language plpgsql
 stable
@@ -843,7 +856,7 @@ begin
   return private.chat_caller_is_present_in(conversation);
 end;
 $$;
-comment on function private.chat_topic_allows(text, boolean) is
+comment on function private.realtime_topic_allows(text, boolean) is
   'Realtime topic rules: user:<own id> receive only; conversation:<id> receive only for participants; conversation:<id>:live for participants of an open conversation they have not left.';
 
 -- security definer: reads the caller's own participant row (left_at) and the conversation's state.
@@ -864,10 +877,10 @@ comment on function private.chat_caller_is_present_in(uuid) is 'True while the c
 
 create policy realtime_messages_select_own_topics on realtime.messages
   for select to authenticated
-  using (extension in ('broadcast', 'presence') and (select private.chat_topic_allows((select realtime.topic()), false)));
+  using (extension in ('broadcast', 'presence') and (select private.realtime_topic_allows((select realtime.topic()), false)));
 create policy realtime_messages_insert_live_topics on realtime.messages
   for insert to authenticated
-  with check (extension in ('broadcast', 'presence') and (select private.chat_topic_allows((select realtime.topic()), true)));
+  with check (extension in ('broadcast', 'presence') and (select private.realtime_topic_allows((select realtime.topic()), true)));
 
 revoke execute on all functions in schema private from public;
 grant execute on function private.chat_conversation_ids_of_caller() to authenticated;
@@ -875,11 +888,11 @@ grant execute on function private.chat_caller_participant_id(uuid) to authentica
 grant execute on function private.chat_memberships_of_caller() to authenticated;
 grant execute on function private.chat_partner_is_online(uuid) to authenticated;
 grant execute on function private.chat_open_direct_conversation(uuid, boolean) to authenticated;
-grant execute on function private.chat_recent_message_count_of_caller() to authenticated;
+grant execute on function private.recent_message_count_of_caller() to authenticated;
 grant execute on function private.chat_send_limit_per_minute() to authenticated;
 grant execute on function private.chat_message_flagged_for_sender(uuid) to authenticated;
 grant execute on function private.chat_move_read_pointer(uuid, timestamptz) to authenticated;
-grant execute on function private.chat_topic_allows(text, boolean) to authenticated;
+grant execute on function private.realtime_topic_allows(text, boolean) to authenticated;
 grant execute on function private.check_chat_send_rate() to authenticated;
 grant execute on function private.chat_caller_is_present_in(uuid) to authenticated;
 revoke execute on function public.list_chat_messages(uuid, integer, timestamptz, uuid) from public, anon;

@@ -114,7 +114,7 @@ select throws_ok($$select * from private.chat_message_flags$$, '42501', null, 'C
 --- rate limit
 select tests.authenticate_as('listener');
 select lives_ok($$select count(public.send_chat_message(gen_random_uuid(), 'message ' || n, current_setting('tests.seeker_participant')::uuid))
-  from generate_series(1, 20 - private.chat_recent_message_count_of_caller()) as n$$, 'CH-26: twenty messages a minute go through');
+  from generate_series(1, 20 - private.recent_message_count_of_caller()) as n$$, 'CH-26: twenty messages a minute go through');
 select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'one too many', current_setting('tests.seeker_participant')::uuid)$$,
   'PT429', 'You are sending messages too quickly; wait a moment', 'CH-26: the twenty-first in a minute is refused with 429');
 

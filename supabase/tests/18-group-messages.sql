@@ -1,0 +1,91 @@
+-- Group messages on the chat's machinery: members only, mutes and bans, idempotent sends, own edits and deletions,
+-- moderators remove and pin, crisis support for the sender, Realtime topics. Threat ids: GM-01 … GM-20.
+begin;
+select plan(27);
+
+select tests.create_supabase_user('owner');
+select tests.create_supabase_user('member', metadata => '{"firstName": "Mae"}');
+select tests.create_supabase_user('muted');
+select tests.create_supabase_user('applicant');
+select tests.create_supabase_user('outsider');
+update public.profiles set role = 'therapist' where id = tests.get_supabase_uid('owner');
+select tests.authenticate_as('owner');
+insert into public.support_groups (name, description, category_id) values ('Students Under Pressure', 'Exams and deadlines', 'students');
+insert into public.support_groups (name, description, category_id, privacy) values ('Closed Circle', 'Private', 'general', 'private');
+select set_config('tests.group', (select id::text from public.support_groups where name = 'Students Under Pressure'), true);
+select set_config('tests.closed', (select id::text from public.support_groups where name = 'Closed Circle'), true);
+select tests.authenticate_as('member');
+select public.join_group(current_setting('tests.group')::uuid);
+select tests.authenticate_as('muted');
+select public.join_group(current_setting('tests.group')::uuid);
+select tests.authenticate_as('applicant');
+select public.join_group(current_setting('tests.closed')::uuid);
+reset role;
+update private.group_members set muted_until = '2099-01-01 12:00+00' where user_id = tests.get_supabase_uid('muted');
+
+--- members post and read
+select tests.authenticate_as('member');
+select is(public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-a000-000000000001', 'Anyone else revising tonight?') ->> 'duplicate',
+  'false', 'GM-01: a member posts');
+select is(public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-a000-000000000001', 'Anyone else revising tonight?') ->> 'duplicate',
+  'true', 'GM-02: resending the same id returns the original');
+select results_eq($$select content, is_mine, sender_name ~ '^Member #[0-9]{4}$' from public.list_group_messages(current_setting('tests.group')::uuid)$$,
+  $$values ('Anyone else revising tonight?'::text, true, true)$$, 'GM-03: members read messages with the sender''s group pseudonym');
+select set_config('tests.crisis', public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-a000-000000000002',
+  'I feel like I cannot go on with this', 'US')::text, true);
+select ok(current_setting('tests.crisis')::jsonb #>> '{safety,notice}' like '%not a crisis service%', 'GM-04: a crisis phrase brings the sender the helplines (shared with chat)');
+select tests.authenticate_as('owner');
+select is((select count(*)::int from public.list_group_messages(current_setting('tests.group')::uuid)), 2, 'GM-05: other members see both messages');
+select throws_ok($$select * from private.group_message_flags$$, '42501', null, 'GM-05: … but never the flag');
+select ok((select jsonb_agg(to_jsonb(m))::text from public.list_group_messages(current_setting('tests.group')::uuid) as m) !~ '(Mae|@)'
+  and position(tests.get_supabase_uid('member')::text in (select jsonb_agg(to_jsonb(m))::text from public.list_group_messages(current_setting('tests.group')::uuid) as m)) = 0,
+  'GM-06: no name, email or account id of a pseudonymous member in the messages');
+
+--- who may not
+select tests.authenticate_as('muted');
+select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'let me speak')$$, current_setting('tests.group')), 'PT403',
+  'You are muted in this group until 2099-01-01 12:00 UTC', 'GM-07: a muted member is told until when');
+select is((select count(*)::int from public.list_group_messages(current_setting('tests.group')::uuid)), 2, 'GM-07: … and can still read');
+select tests.authenticate_as('applicant');
+select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'hello?')$$, current_setting('tests.closed')), 'PT404', null,
+  'GM-08: a pending applicant cannot post');
+select is_empty(format($$select 1 from public.group_messages where group_id = %L$$, current_setting('tests.closed')), 'GM-08: … nor read');
+select tests.authenticate_as('outsider');
+select is_empty($$select 1 from public.group_messages$$, 'GM-09: a non-member reads nothing');
+select throws_ok(format($$select * from public.list_group_messages(%L)$$, current_setting('tests.group')), 'PT404', null, 'GM-09: … not even through the RPC');
+select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'spam')$$, current_setting('tests.group')), 'PT404', null, 'GM-09: … and cannot post');
+select tests.clear_authentication();
+select throws_ok($$select * from public.group_messages$$, '42501', null, 'GM-10: anon has no access');
+
+--- own edits and deletions, moderators' removals and pins
+select tests.authenticate_as('owner');
+select throws_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000001', 'edit', 'rewritten')$$, 'PT403', null,
+  'GM-11: nobody edits someone else''s message, not even a moderator');
+select lives_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000001', 'pin')$$, 'GM-12: a moderator pins a message');
+select tests.authenticate_as('member');
+select throws_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000001', 'pin')$$, 'PT403', null, 'GM-12: members do not pin');
+select lives_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000001', 'edit', 'Anyone revising tonight?')$$, 'GM-13: the sender edits');
+select lives_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000002', 'delete')$$, 'GM-14: the sender deletes');
+select results_eq($$select content, deleted from public.list_group_messages(current_setting('tests.group')::uuid) where id = '00000000-0000-4000-a000-000000000002'$$,
+  $$values (null::text, true)$$, 'GM-14: … and the text is gone');
+select tests.authenticate_as('owner');
+select lives_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000001', 'remove')$$, 'GM-15: a moderator removes a message');
+
+--- Realtime
+reset role;
+select ok((select count(*) >= 5 from realtime.messages where topic = 'group:' || current_setting('tests.group')), 'GM-16: every change is broadcast on group:<id>');
+select ok((select bool_and(event in ('new_message', 'message_updated', 'message_deleted', 'message_pinned')) from realtime.messages
+  where topic = 'group:' || current_setting('tests.group')), 'GM-16: … as new_message, message_updated, message_deleted or message_pinned');
+select tests.authenticate_as('member');
+select set_config('realtime.topic', 'group:' || current_setting('tests.group'), true);
+select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'broadcast', 'new_message', '{}', true)$$,
+  '42501', null, 'GM-17: members cannot forge events on group:<id>');
+select set_config('realtime.topic', 'group:' || current_setting('tests.group') || ':live', true);
+select lives_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'presence', 'track', '{}', true)$$,
+  'GM-18: members show presence on group:<id>:live');
+select tests.authenticate_as('outsider');
+select set_config('realtime.topic', 'group:' || current_setting('tests.group'), true);
+select is_empty($$select 1 from realtime.messages$$, 'GM-19: a non-member receives nothing on group:<id>');
+
+select * from finish();
+rollback;
