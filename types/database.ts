@@ -153,6 +153,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"group_sessions": {
+                  Row: {
+                    "cancelled_at": string | null,"created_at": string,"duration_minutes": number,"group_id": string,"host_member_id": string | null,"id": string,"starts_at": string,"title": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "cancelled_at"?: string | null,"created_at"?: string,"duration_minutes"?: number,"group_id": string,"host_member_id"?: string | null,"id"?: string,"starts_at": string,"title": string
+                  }
+                  Update: {
+                    "cancelled_at"?: string | null,"created_at"?: string,"duration_minutes"?: number,"group_id"?: string,"host_member_id"?: string | null,"id"?: string,"starts_at"?: string,"title"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "group_sessions_group_id_fkey"
+      columns: ["group_id"]
+isOneToOne: false
+      referencedRelation: "support_groups"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"helplines": {
                   Row: {
                     "country_code": string,"hours": string,"id": number,"name": string,"phone": string | null,"sms": string | null,"sort_order": number,"url": string | null
@@ -377,7 +397,7 @@ isOneToOne: false
                            },
 "list_groups":
 { Args: { "category"?: string,"is_joined"?: boolean,"page_offset"?: number,"page_size"?: number,"search"?: string }; Returns: {
-              "category_id": string,"description": string,"id": string,"joined": boolean,"member_count": number,"membership": Database["public"]['Enums']["group_member_status"],"name": string,"online_count": number,"privacy": Database["public"]['Enums']["group_privacy"],"rank": number
+              "category_id": string,"description": string,"id": string,"joined": boolean,"member_count": number,"membership": Database["public"]['Enums']["group_member_status"],"name": string,"next_session": string,"online_count": number,"privacy": Database["public"]['Enums']["group_privacy"],"rank": number
             }[]
                            },
 "list_journal_entries":
@@ -412,6 +432,12 @@ isOneToOne: false
                            },
 "report_chat_participant":
 { Args: { "description"?: string,"message_ids"?: (string)[],"participant_id": string,"reason": Database["public"]['Enums']["chat_report_reason"] }; Returns: string
+                           },
+"rsvp_group_session":
+{ Args: { "attending"?: boolean,"session_id": string }; Returns: number
+                           },
+"schedule_group_session":
+{ Args: { "duration_minutes"?: number,"group_id": string,"starts_at": string,"title": string }; Returns: string
                            },
 "send_chat_message":
 { Args: { "content": string,"country_code"?: string,"is_anonymous"?: boolean,"message_id": string,"recipient_id": string }; Returns: Json

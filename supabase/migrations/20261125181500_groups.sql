@@ -376,6 +376,7 @@ returns table (
   privacy public.group_privacy,
   member_count integer,
   online_count integer,
+  next_session timestamptz,
   joined boolean,
   membership public.group_member_status,
   rank real
@@ -403,6 +404,7 @@ begin
     select g.id, g.name, g.description, g.category_id, g.privacy, g.member_count,
            (select count(*)::integer from private.group_members as o
             where o.group_id = g.id and o.status = 'active' and o.last_seen_at > now() - interval '2 minutes'),
+           private.next_group_session(g.id),
            mine.status = 'active', mine.status,
            case when search_text is null then null
                 else ts_rank(g.search_vector, search_query) + extensions.word_similarity(search_text, g.name) end::real

@@ -7,7 +7,7 @@ select set_eq(
   $$select c.relname::text from pg_class as c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'p')$$,
   array['profiles', 'public_profiles', 'my_profile', 'audit_log', 'journal_entries', 'mood_entries', 'goals', 'goal_progress',
         'achievements', 'user_achievements', 'goal_overview', 'my_achievements', 'my_timeline',
-        'helplines', 'chat_conversations', 'chat_messages', 'chat_conversation_list', 'group_categories', 'support_groups', 'group_messages'],
+        'helplines', 'chat_conversations', 'chat_messages', 'chat_conversation_list', 'group_categories', 'support_groups', 'group_messages', 'group_sessions'],
   'IP-01: the exposed tables and views are exactly the ones this inventory covers');
 select set_eq(
   $$select p.proname::text from pg_proc as p where p.pronamespace = 'public'::regnamespace$$,
@@ -16,7 +16,8 @@ select set_eq(
         'crisis_support', 'list_chat_messages', 'send_chat_message', 'mark_chat_read', 'edit_chat_message', 'delete_chat_message',
         'leave_chat_conversation', 'report_chat_participant', 'moderation_chat_reports', 'moderation_remove_chat_message',
         'rate_chat_conversation', 'list_group_members', 'join_group', 'leave_group', 'moderate_group_member', 'group_heartbeat',
-        'list_groups', 'send_group_message', 'list_group_messages', 'change_group_message'],
+        'list_groups', 'send_group_message', 'list_group_messages', 'change_group_message',
+        'schedule_group_session', 'rsvp_group_session'],
   'IP-02: the exposed RPCs are exactly the ones this inventory covers');
 
 select results_eq($$
@@ -45,6 +46,7 @@ $$, $$values
   ('goals',               true,  true,  true,  true),
   ('group_categories',    true,  false, false, false),
   ('group_messages',      true,  false, false, false),
+  ('group_sessions',      true,  false, false, false),
   ('helplines',           true,  false, false, false),
   ('journal_entries',     true,  true,  true,  true),
   ('mood_entries',        true,  true,  true,  true),

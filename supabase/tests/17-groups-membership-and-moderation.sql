@@ -1,7 +1,7 @@
 -- Support groups: who creates, who joins, who moderates, exact member counts, search, online count, and members who
 -- stay pseudonymous. Threat ids: GR-01 … GR-30.
 begin;
-select plan(40);
+select plan(47);
 
 select tests.create_supabase_user('therapist', metadata => '{"firstName": "Tara"}');
 select tests.create_supabase_user('other-therapist');
@@ -112,6 +112,22 @@ select results_eq($$select name from public.list_groups(search => 'anxiety')$$, 
 select results_eq($$select name from public.list_groups(search => 'anxeity')$$, $$values ('Anxiety Support Circle'::text)$$, 'GR-28: a typo still finds the group');
 select results_eq($$select name from public.list_groups(category => 'grief')$$, $$values ('Grief Together'::text)$$, 'GR-29: filter by category');
 select is_empty($$select 1 from public.list_groups(is_joined => true)$$, 'GR-29: joined only: none for an outsider');
+
+--- scheduled sessions
+select tests.authenticate_as('therapist');
+select set_config('tests.session', public.schedule_group_session(current_setting('tests.public_group')::uuid, 'Evening check-in',
+  now() + interval '1 day')::text, true);
+select throws_ok(format($$select public.schedule_group_session(%L, 'Yesterday', now() - interval '1 day')$$, current_setting('tests.public_group')),
+  'PT400', null, 'GR-31: sessions start in the future');
+select tests.authenticate_as('open-member');
+select is(public.rsvp_group_session(current_setting('tests.session')::uuid), 1, 'GR-32: a member RSVPs');
+select is(public.rsvp_group_session(current_setting('tests.session')::uuid), 1, 'GR-32: … once');
+select throws_ok(format($$select public.schedule_group_session(%L, 'My own session', now() + interval '2 days')$$, current_setting('tests.public_group')),
+  'PT403', null, 'GR-33: members do not schedule sessions');
+select ok((select next_session > now() from public.list_groups() where name = 'Anxiety Support Circle'), 'GR-34: nextSession is the next session not yet ended');
+select tests.authenticate_as('outsider');
+select throws_ok(format($$select public.rsvp_group_session(%L)$$, current_setting('tests.session')), 'PT404', null, 'GR-35: non-members cannot RSVP');
+select is_empty($$select 1 from public.group_sessions$$, 'GR-35: … nor see sessions');
 
 --- online count from heartbeats
 select tests.authenticate_as('open-member');
