@@ -165,3 +165,52 @@ on conflict (id) do nothing;
 
 update public.chat_conversations as c set last_message_at = (select max(m.created_at) from public.chat_messages as m where m.conversation_id = c.id)
 where c.id in ('7a1c0000-0000-4000-8000-000000000001', '7a1c0000-0000-4000-8000-000000000002');
+
+-- Support groups across the categories, created by Theo (the therapist, who owns them), with members, messages and
+-- upcoming sessions.
+insert into public.support_groups (id, name, description, category_id, privacy, created_by)
+select ('8b2d0000-0000-4000-8000-0000000000' || lpad(g.n::text, 2, '0'))::uuid, g.name, g.description, g.category_id, g.privacy::public.group_privacy,
+       '6f1c2a3e-0d7b-4c8e-9a51-000000000002'
+from (values
+  (1, 'Anxiety Support Circle', 'A safe space to talk about worry, panic and the things that help.', 'anxiety', 'public'),
+  (2, 'Low Days, Small Steps', 'For the days when getting up is the hard part.', 'depression', 'public'),
+  (3, 'Grief Together', 'Remembering the people we lost, and carrying on.', 'grief', 'private'),
+  (4, 'One Day at a Time', 'Recovery from alcohol and drug use, without judgement.', 'addiction-recovery', 'public'),
+  (5, 'Rainbow Room', 'LGBTQ+ peer support and community.', 'lgbtq', 'public'),
+  (6, 'Carers Corner', 'Looking after someone else, and yourself.', 'caregivers', 'public'),
+  (7, 'Exam Season Survivors', 'Students supporting each other through exams and deadlines.', 'students', 'public'),
+  (8, 'After the Storm', 'Living with trauma and PTSD.', 'trauma', 'private'),
+  (9, 'New Parents Night Shift', 'Postnatal mood, sleepless nights and first years.', 'parenting', 'public'),
+  (10, 'Chronic but Connected', 'Long-term illness and the mental load that comes with it.', 'chronic-illness', 'public'),
+  (11, 'Heartbreak Hotel', 'Breakups, loneliness and reconnecting.', 'relationships', 'public'),
+  (12, 'Daily Check-in', 'A gentle daily thread for anyone.', 'general', 'public')
+) as g (n, name, description, category_id, privacy)
+on conflict (id) do nothing;
+
+insert into private.group_members (group_id, user_id, status, joined_at, last_seen_at)
+select g.id, p.id, 'active', now() - interval '10 days', case when p.id = '6f1c2a3e-0d7b-4c8e-9a51-000000000004' then now() end
+from public.support_groups as g
+cross join (values ('6f1c2a3e-0d7b-4c8e-9a51-000000000001'::uuid), ('6f1c2a3e-0d7b-4c8e-9a51-000000000004'), ('6f1c2a3e-0d7b-4c8e-9a51-000000000005')) as p (id)
+where g.id in ('8b2d0000-0000-4000-8000-000000000001', '8b2d0000-0000-4000-8000-000000000007', '8b2d0000-0000-4000-8000-000000000012')
+on conflict (group_id, user_id) do nothing;
+
+insert into public.group_messages (id, group_id, sender_member_id, sender_name, content, created_at)
+select m.id::uuid, m.group_id::uuid, gm.id, gm.alias, m.content, now() - make_interval(mins => m.minutes_ago)
+from (values
+  ('9c3e0000-0000-4000-8000-000000000001', '8b2d0000-0000-4000-8000-000000000001', '6f1c2a3e-0d7b-4c8e-9a51-000000000005', 'Does anyone else get panicky on Sunday evenings?', 180),
+  ('9c3e0000-0000-4000-8000-000000000002', '8b2d0000-0000-4000-8000-000000000001', '6f1c2a3e-0d7b-4c8e-9a51-000000000004', 'Every week. A short walk before dinner helps me.', 170),
+  ('9c3e0000-0000-4000-8000-000000000003', '8b2d0000-0000-4000-8000-000000000007', '6f1c2a3e-0d7b-4c8e-9a51-000000000001', 'Two exams down, one to go!', 60),
+  ('9c3e0000-0000-4000-8000-000000000004', '8b2d0000-0000-4000-8000-000000000012', '6f1c2a3e-0d7b-4c8e-9a51-000000000004', 'Morning all. What is one small thing you will do for yourself today?', 30)
+) as m (id, group_id, user_id, content, minutes_ago)
+join private.group_members as gm on gm.group_id = m.group_id::uuid and gm.user_id = m.user_id::uuid
+on conflict (id) do nothing;
+
+insert into public.group_sessions (id, group_id, title, starts_at, duration_minutes, host_member_id)
+select s.id::uuid, s.group_id::uuid, s.title, date_trunc('hour', now()) + make_interval(days => s.days_ahead, hours => 18), 60,
+       (select gm.id from private.group_members as gm where gm.group_id = s.group_id::uuid and gm.role = 'owner')
+from (values
+  ('ad4f0000-0000-4000-8000-000000000001', '8b2d0000-0000-4000-8000-000000000001', 'Evening anxiety check-in', 1),
+  ('ad4f0000-0000-4000-8000-000000000002', '8b2d0000-0000-4000-8000-000000000007', 'Revision stress: tools that work', 3),
+  ('ad4f0000-0000-4000-8000-000000000003', '8b2d0000-0000-4000-8000-000000000003', 'Remembering together', 5)
+) as s (id, group_id, title, days_ahead)
+on conflict (id) do nothing;

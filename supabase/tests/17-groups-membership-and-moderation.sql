@@ -1,7 +1,7 @@
 -- Support groups: who creates, who joins, who moderates, exact member counts, search, online count, and members who
 -- stay pseudonymous. Threat ids: GR-01 … GR-30.
 begin;
-select plan(47);
+select plan(48);
 
 select tests.create_supabase_user('therapist', metadata => '{"firstName": "Tara"}');
 select tests.create_supabase_user('other-therapist');
@@ -20,11 +20,11 @@ select tests.authenticate_as('member');
 select throws_ok($$insert into public.support_groups (name, description, category_id) values ('My room', 'Unmoderated', 'general')$$,
   '42501', null, 'GR-01: a client cannot create a group');
 select tests.authenticate_as('therapist');
-insert into public.support_groups (name, description, category_id) values ('Anxiety Support Circle', 'A safe space to talk about anxiety and panic', 'anxiety');
-insert into public.support_groups (name, description, category_id, privacy) values ('Grief Together', 'For people who lost someone', 'grief', 'private');
-select set_config('tests.public_group', (select id::text from public.support_groups where name = 'Anxiety Support Circle'), true);
-select set_config('tests.private_group', (select id::text from public.support_groups where name = 'Grief Together'), true);
-select results_eq($$select member_count, joined, membership::text from public.list_groups() where name = 'Anxiety Support Circle'$$,
+insert into public.support_groups (name, description, category_id) values ('Zephyr Anxiety Lounge', 'A safe space to talk about anxiety and panic', 'anxiety');
+insert into public.support_groups (name, description, category_id, privacy) values ('Zephyr Grief Garden', 'For people who lost someone', 'grief', 'private');
+select set_config('tests.public_group', (select id::text from public.support_groups where name = 'Zephyr Anxiety Lounge'), true);
+select set_config('tests.private_group', (select id::text from public.support_groups where name = 'Zephyr Grief Garden'), true);
+select results_eq($$select member_count, joined, membership::text from public.list_groups() where name = 'Zephyr Anxiety Lounge'$$,
   $$values (1, true, 'active'::text)$$, 'GR-02: a therapist creates a group and is its first member (the owner)');
 select throws_ok($$insert into public.support_groups (name, description, category_id) values ('Nope', 'x', 'astrology')$$,
   '23503', null, 'GR-03: categories come from the curated list');
@@ -41,7 +41,7 @@ select tests.authenticate_as('troll');
 select public.join_group(current_setting('tests.public_group')::uuid);
 select tests.authenticate_as('applicant');
 select is(public.join_group(current_setting('tests.private_group')::uuid) ->> 'status', 'pending', 'GR-07: joining a private group is a request');
-select results_eq($$select joined, membership::text from public.list_groups() where name = 'Grief Together'$$, $$values (false, 'pending'::text)$$,
+select results_eq($$select joined, membership::text from public.list_groups() where name = 'Zephyr Grief Garden'$$, $$values (false, 'pending'::text)$$,
   'GR-07: … shown as pending, not joined');
 select throws_ok(format($$select * from public.list_group_members(%L)$$, current_setting('tests.private_group')), 'PT404', null,
   'GR-08: a pending applicant sees no members');
@@ -108,9 +108,13 @@ select throws_ok(format($$select public.leave_group(%L)$$, current_setting('test
 
 --- search and filters
 select tests.authenticate_as('outsider');
-select results_eq($$select name from public.list_groups(search => 'anxiety')$$, $$values ('Anxiety Support Circle'::text)$$, 'GR-27: full-text search');
-select results_eq($$select name from public.list_groups(search => 'anxeity')$$, $$values ('Anxiety Support Circle'::text)$$, 'GR-28: a typo still finds the group');
-select results_eq($$select name from public.list_groups(category => 'grief')$$, $$values ('Grief Together'::text)$$, 'GR-29: filter by category');
+select results_eq($$select name from public.list_groups(search => 'zephyr lounge', page_size => 1)$$, $$values ('Zephyr Anxiety Lounge'::text)$$,
+  'GR-27: full-text search ranks the best match first');
+select results_eq($$select name from public.list_groups(search => 'zepyhr anxeity', page_size => 1)$$, $$values ('Zephyr Anxiety Lounge'::text)$$,
+  'GR-28: typos still find the group, ranked first');
+select results_eq($$select name from public.list_groups(category => 'grief') where name like 'Zephyr%'$$, $$values ('Zephyr Grief Garden'::text)$$,
+  'GR-29: filter by category');
+select is_empty($$select 1 from public.list_groups(category => 'grief') where category_id <> 'grief'$$, 'GR-29: … only that category');
 select is_empty($$select 1 from public.list_groups(is_joined => true)$$, 'GR-29: joined only: none for an outsider');
 
 --- scheduled sessions
@@ -124,7 +128,7 @@ select is(public.rsvp_group_session(current_setting('tests.session')::uuid), 1, 
 select is(public.rsvp_group_session(current_setting('tests.session')::uuid), 1, 'GR-32: … once');
 select throws_ok(format($$select public.schedule_group_session(%L, 'My own session', now() + interval '2 days')$$, current_setting('tests.public_group')),
   'PT403', null, 'GR-33: members do not schedule sessions');
-select ok((select next_session > now() from public.list_groups() where name = 'Anxiety Support Circle'), 'GR-34: nextSession is the next session not yet ended');
+select ok((select next_session > now() from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 'GR-34: nextSession is the next session not yet ended');
 select tests.authenticate_as('outsider');
 select throws_ok(format($$select public.rsvp_group_session(%L)$$, current_setting('tests.session')), 'PT404', null, 'GR-35: non-members cannot RSVP');
 select is_empty($$select 1 from public.group_sessions$$, 'GR-35: … nor see sessions');
@@ -132,11 +136,11 @@ select is_empty($$select 1 from public.group_sessions$$, 'GR-35: … nor see ses
 --- online count from heartbeats
 select tests.authenticate_as('open-member');
 select public.group_heartbeat(current_setting('tests.public_group')::uuid);
-select is((select online_count from public.list_groups() where name = 'Anxiety Support Circle'), 1, 'GR-30: a heartbeat counts the member online');
+select is((select online_count from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 1, 'GR-30: a heartbeat counts the member online');
 reset role;
 update private.group_members set last_seen_at = now() - interval '3 minutes' where user_id = tests.get_supabase_uid('open-member');
 select tests.authenticate_as('open-member');
-select is((select online_count from public.list_groups() where name = 'Anxiety Support Circle'), 0, 'GR-30: … for two minutes');
+select is((select online_count from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 0, 'GR-30: … for two minutes');
 
 select * from finish();
 rollback;
