@@ -231,14 +231,14 @@ isOneToOne: false
                   ]
                 },"support_groups": {
                   Row: {
-                    "category_id": string,"created_at": string,"created_by": string | null,"description": string,"id": string,"member_cap": number | null,"member_count": number,"name": string,"privacy": Database["public"]['Enums']["group_privacy"],"search_vector": unknown,"updated_at": string
+                    "category_id": string,"cover_path": string | null,"created_at": string,"created_by": string | null,"description": string,"id": string,"member_cap": number | null,"member_count": number,"name": string,"privacy": Database["public"]['Enums']["group_privacy"],"search_vector": unknown,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "category_id": string,"created_at"?: string,"created_by"?: string | null,"description": string,"id"?: string,"member_cap"?: number | null,"member_count"?: number,"name": string,"privacy"?: Database["public"]['Enums']["group_privacy"],"search_vector"?: never,"updated_at"?: string
+                    "category_id": string,"cover_path"?: string | null,"created_at"?: string,"created_by"?: string | null,"description": string,"id"?: string,"member_cap"?: number | null,"member_count"?: number,"name": string,"privacy"?: Database["public"]['Enums']["group_privacy"],"search_vector"?: never,"updated_at"?: string
                   }
                   Update: {
-                    "category_id"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string,"id"?: string,"member_cap"?: number | null,"member_count"?: number,"name"?: string,"privacy"?: Database["public"]['Enums']["group_privacy"],"search_vector"?: never,"updated_at"?: string
+                    "category_id"?: string,"cover_path"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string,"id"?: string,"member_cap"?: number | null,"member_count"?: number,"name"?: string,"privacy"?: Database["public"]['Enums']["group_privacy"],"search_vector"?: never,"updated_at"?: string
                   }
                   Relationships: [
                     {

@@ -385,6 +385,9 @@ language plpgsql
 stable
 security definer
 set search_path = ''
+-- Typo tolerance: a name matches when some of its words resemble the search this much (pg_trgm's <% operator,
+-- which the trigram index serves).
+set pg_trgm.word_similarity_threshold = 0.3
 as $$
 declare
   search_query tsquery;
@@ -411,8 +414,7 @@ begin
     from public.support_groups as g
     left join private.group_members as mine on mine.group_id = g.id and mine.user_id = auth.uid()
     where (list_groups.category is null or g.category_id = list_groups.category)
-      and (search_text is null or g.search_vector @@ search_query or extensions.similarity(g.name, search_text) > 0.2
-           or extensions.word_similarity(search_text, g.name) > 0.3)
+      and (search_text is null or g.search_vector @@ search_query or search_text operator(extensions.<%) g.name)
       and (is_joined is null or (coalesce(mine.status = 'active', false) = is_joined))
     order by case when search_text is null then null
                   else ts_rank(g.search_vector, search_query) + extensions.word_similarity(search_text, g.name) end desc nulls last,

@@ -76,8 +76,8 @@ select results_eq(format($$delete from storage.objects where name = '%s/old.jpg'
 select is((select avatar_path from public.profiles), null, 'AV-15: … and the profile no longer points at it');
 reset role;
 select policies_are('storage', 'objects',
-  array['avatars_select_own_or_on_public_card', 'avatars_insert_own', 'avatars_update_own', 'avatars_delete_own'],
-  'AV-16: storage.objects has exactly the avatars policies');
+  array['storage_objects_select_own_or_shown', 'storage_objects_insert_own', 'storage_objects_update_own', 'storage_objects_delete_own'],
+  'AV-16: storage.objects has exactly one policy per command (avatars and group covers)');
 
 select * from finish();
 rollback;

@@ -55,12 +55,16 @@ describe('supabase/config.toml identity settings', () => {
     expect(migration).toContain('grant execute on function private.custom_access_token_hook(jsonb) to supabase_auth_admin;');
   });
 
-  it('configures the avatars bucket exactly as the avatars migration creates it', () => {
-    const bucket = /^\[storage\.buckets\.avatars\]\npublic = (\w+)\nfile_size_limit = "(\d+)MiB"\nallowed_mime_types = \[(.+)\]$/m.exec(config);
+  it.each([
+    ['avatars', '20261125180500_avatars.sql'],
+    ['group-covers', '20261125181800_group_covers.sql'],
+  ])('configures the %s bucket exactly as its migration creates it', (bucketId, migrationFile) => {
+    const escaped = bucketId.replace('-', '\\-');
+    const bucket = new RegExp(`^\\[storage\\.buckets\\.${escaped}\\]\\npublic = (\\w+)\\nfile_size_limit = "(\\d+)MiB"\\nallowed_mime_types = \\[(.+)\\]$`, 'm').exec(config);
     expect(bucket).not.toBeNull();
     const [, isPublic, sizeMiB, mimeTypes] = bucket!;
-    const migration = readFileSync(new URL('supabase/migrations/20261125180500_avatars.sql', root), 'utf8');
-    const row = /values \('avatars', 'avatars', (\w+), (\d+), array\[(.+?)\]\)/.exec(migration);
+    const migration = readFileSync(new URL(`supabase/migrations/${migrationFile}`, root), 'utf8');
+    const row = new RegExp(`values \\('${escaped}', '${escaped}', (\\w+), (\\d+), array\\[(.+?)\\]\\)`).exec(migration);
     expect(row).not.toBeNull();
     const [, migrationPublic, migrationBytes, migrationMimeTypes] = row!;
     expect(isPublic).toBe(migrationPublic);
