@@ -388,6 +388,8 @@ set search_path = ''
 -- Typo tolerance: a name matches when some of its words resemble the search this much (pg_trgm's <% operator,
 -- which the trigram index serves).
 set pg_trgm.word_similarity_threshold = 0.3
+-- Plan each call with its own arguments: a generic plan cannot drop the filters that are off (null), and would scan.
+set plan_cache_mode = force_custom_plan
 as $$
 declare
   search_query tsquery;

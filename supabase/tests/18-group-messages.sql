@@ -1,7 +1,7 @@
 -- Group messages on the chat's machinery: members only, mutes and bans, idempotent sends, own edits and deletions,
 -- moderators remove and pin, crisis support for the sender, Realtime topics. Threat ids: GM-01 … GM-20.
 begin;
-select plan(27);
+select plan(29);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('member', metadata => '{"firstName": "Mae"}');
@@ -41,11 +41,22 @@ select ok((select jsonb_agg(to_jsonb(m))::text from public.list_group_messages(c
   and position(tests.get_supabase_uid('member')::text in (select jsonb_agg(to_jsonb(m))::text from public.list_group_messages(current_setting('tests.group')::uuid) as m)) = 0,
   'GM-06: no name, email or account id of a pseudonymous member in the messages');
 
+--- keyset pages
+select lives_ok($$select count(public.send_group_message(current_setting('tests.group')::uuid, gen_random_uuid(), 'page filler ' || n)) from generate_series(1, 5) as n$$,
+  'GM-20: (five more messages)');
+select set_config('tests.cursor', (select jsonb_build_object('at', created_at, 'id', id)::text
+  from public.list_group_messages(current_setting('tests.group')::uuid, 3) offset 2 limit 1), true);
+select results_eq(
+  format($$select content from public.list_group_messages(%L, 3, %L, %L)$$, current_setting('tests.group'),
+         current_setting('tests.cursor')::jsonb ->> 'at', current_setting('tests.cursor')::jsonb ->> 'id'),
+  $$values ('page filler 2'::text), ('page filler 1'), ('I feel like I cannot go on with this')$$,
+  'GM-20: the second page continues exactly after the first (newest first)');
+
 --- who may not
 select tests.authenticate_as('muted');
 select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'let me speak')$$, current_setting('tests.group')), 'PT403',
   'You are muted in this group until 2099-01-01 12:00 UTC', 'GM-07: a muted member is told until when');
-select is((select count(*)::int from public.list_group_messages(current_setting('tests.group')::uuid)), 2, 'GM-07: … and can still read');
+select is((select count(*)::int from public.list_group_messages(current_setting('tests.group')::uuid)), 7, 'GM-07: … and can still read');
 select tests.authenticate_as('applicant');
 select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'hello?')$$, current_setting('tests.closed')), 'PT404', null,
   'GM-08: a pending applicant cannot post');
