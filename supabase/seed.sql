@@ -194,8 +194,8 @@ cross join (values ('6f1c2a3e-0d7b-4c8e-9a51-000000000001'::uuid), ('6f1c2a3e-0d
 where g.id in ('8b2d0000-0000-4000-8000-000000000001', '8b2d0000-0000-4000-8000-000000000007', '8b2d0000-0000-4000-8000-000000000012')
 on conflict (group_id, user_id) do nothing;
 
-insert into public.group_messages (id, group_id, sender_member_id, sender_name, content, created_at)
-select m.id::uuid, m.group_id::uuid, gm.id, gm.alias, m.content, now() - make_interval(mins => m.minutes_ago)
+insert into public.group_messages (id, group_id, sender_member_id, content, created_at)
+select m.id::uuid, m.group_id::uuid, gm.id, m.content, now() - make_interval(mins => m.minutes_ago)
 from (values
   ('9c3e0000-0000-4000-8000-000000000001', '8b2d0000-0000-4000-8000-000000000001', '6f1c2a3e-0d7b-4c8e-9a51-000000000005', 'Does anyone else get panicky on Sunday evenings?', 180),
   ('9c3e0000-0000-4000-8000-000000000002', '8b2d0000-0000-4000-8000-000000000001', '6f1c2a3e-0d7b-4c8e-9a51-000000000004', 'Every week. A short walk before dinner helps me.', 170),

@@ -135,14 +135,14 @@ isOneToOne: false
                   ]
                 },"group_messages": {
                   Row: {
-                    "content": string | null,"created_at": string,"deleted_at": string | null,"edited_at": string | null,"group_id": string,"id": string,"pinned_at": string | null,"removed_at": string | null,"sender_member_id": string | null,"sender_name": string
+                    "content": string | null,"created_at": string,"deleted_at": string | null,"edited_at": string | null,"group_id": string,"id": string,"pinned_at": string | null,"removed_at": string | null,"sender_member_id": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id": string,"id": string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null,"sender_name": string
+                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id": string,"id": string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null
                   }
                   Update: {
-                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id"?: string,"id"?: string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null,"sender_name"?: string
+                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id"?: string,"id"?: string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null
                   }
                   Relationships: [
                     {
@@ -459,7 +459,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","chat_report_reason": "harassment"|"hate"|"self_harm_risk"|"spam"|"sexual_content"|"privacy"|"other","group_member_role": "member"|"moderator"|"owner","group_member_status": "pending"|"active"|"banned","group_privacy": "public"|"private","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
+            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","chat_report_reason": "harassment"|"hate"|"self_harm_risk"|"spam"|"sexual_content"|"privacy"|"other","group_member_role": "member"|"moderator"|"owner","group_member_status": "pending"|"active"|"banned"|"left","group_privacy": "public"|"private","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -575,7 +575,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"chat_queue_role": ["seeker", "listener"],"chat_queue_status": ["waiting", "matched", "cancelled", "expired"],"chat_report_reason": ["harassment", "hate", "self_harm_risk", "spam", "sexual_content", "privacy", "other"],"group_member_role": ["member", "moderator", "owner"],"group_member_status": ["pending", "active", "banned"],"group_privacy": ["public", "private"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
+            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"chat_queue_role": ["seeker", "listener"],"chat_queue_status": ["waiting", "matched", "cancelled", "expired"],"chat_report_reason": ["harassment", "hate", "self_harm_risk", "spam", "sexual_content", "privacy", "other"],"group_member_role": ["member", "moderator", "owner"],"group_member_status": ["pending", "active", "banned", "left"],"group_privacy": ["public", "private"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
           }
         }
 } as const

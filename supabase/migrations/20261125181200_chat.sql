@@ -408,7 +408,17 @@ set search_path = ''
 as $$ select 20 $$;
 comment on function private.chat_send_limit_per_minute() is 'Messages a person may send per minute before being told to slow down (429).';
 
--- security definer: counts the caller's messages across their conversations (participants' user_id is unreadable).
+-- Every send attempt that passed the rate check, per person, for the rate limit: a log of its own, so that nothing a
+-- person can delete or leave (a message, a group membership) resets their count. Rows older than an hour are pruned.
+create table private.send_log (
+  user_id uuid not null references auth.users (id) on delete cascade,
+  sent_at timestamptz not null default clock_timestamp()
+);
+comment on table private.send_log is 'When each person last sent chat or group messages, for the per-minute send limit. Pruned after an hour.';
+create index send_log_user_id_sent_at_idx on private.send_log (user_id, sent_at);
+alter table private.send_log enable row level security;
+
+-- security definer: the send log is private.
 create function private.recent_message_count_of_caller()
 returns integer
 language sql
@@ -416,14 +426,24 @@ stable
 security definer
 set search_path = ''
 as $$
-  select count(*)::integer from public.chat_messages as m
-  join private.chat_participants as p on p.id = m.sender_id
-  where p.user_id = auth.uid() and m.created_at > clock_timestamp() - interval '1 minute';
+  select count(*)::integer from private.send_log as l where l.user_id = auth.uid() and l.sent_at > clock_timestamp() - interval '1 minute';
 $$;
-comment on function private.recent_message_count_of_caller() is 'Messages the caller sent in the last minute.';
+comment on function private.recent_message_count_of_caller() is 'Messages the caller sent (chats and groups) in the last minute.';
+
+-- security definer: appends to the send log and prunes the caller's old entries.
+create function private.log_send_of_caller()
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  delete from private.send_log as l where l.user_id = auth.uid() and l.sent_at < clock_timestamp() - interval '1 hour';
+  insert into private.send_log (user_id) values (auth.uid());
+$$;
+comment on function private.log_send_of_caller() is 'Records one send by the caller for the rate limit.';
 
 -- The rate limit, serialised per sender so that concurrent sends cannot all pass the count at once.
-create function private.check_chat_send_rate()
+create function private.check_chat_send_rate(record_send boolean default true)
 returns void
 language plpgsql
 security invoker
@@ -434,9 +454,12 @@ begin
   if private.recent_message_count_of_caller() >= private.chat_send_limit_per_minute() then
     raise exception 'You are sending messages too quickly; wait a moment' using errcode = 'PT429';
   end if;
+  if record_send then
+    perform private.log_send_of_caller();
+  end if;
 end;
 $$;
-comment on function private.check_chat_send_rate() is 'Raises 429 when the caller sent the per-minute limit already; serialised per caller.';
+comment on function private.check_chat_send_rate(boolean) is 'Raises 429 when the caller sent the per-minute limit already (serialised per caller); otherwise records this send unless told not to.';
 
 -- Every insert, through the RPC or not: the conversation is open, the sender is the caller, and the rate limit holds.
 -- security invoker: the checks use the caller's own identity.
@@ -568,8 +591,9 @@ begin
       'safety', case when private.chat_message_flagged_for_sender(existing.id) then public.crisis_support(country_code) end);
   end if;
 
-  -- Before anything about the recipient is looked at: a refusal must never depend on who the recipient is.
-  perform private.check_chat_send_rate();
+  -- Before anything about the recipient is looked at: a refusal must never depend on who the recipient is. (The
+  -- insert trigger checks again and records the send.)
+  perform private.check_chat_send_rate(record_send => false);
   select p.conversation_id into target_conversation
   from private.chat_participants as p
   where p.id = recipient_id and p.conversation_id in (select private.chat_conversation_ids_of_caller());
@@ -889,11 +913,12 @@ grant execute on function private.chat_memberships_of_caller() to authenticated;
 grant execute on function private.chat_partner_is_online(uuid) to authenticated;
 grant execute on function private.chat_open_direct_conversation(uuid, boolean) to authenticated;
 grant execute on function private.recent_message_count_of_caller() to authenticated;
+grant execute on function private.log_send_of_caller() to authenticated;
 grant execute on function private.chat_send_limit_per_minute() to authenticated;
 grant execute on function private.chat_message_flagged_for_sender(uuid) to authenticated;
 grant execute on function private.chat_move_read_pointer(uuid, timestamptz) to authenticated;
 grant execute on function private.realtime_topic_allows(text, boolean) to authenticated;
-grant execute on function private.check_chat_send_rate() to authenticated;
+grant execute on function private.check_chat_send_rate(boolean) to authenticated;
 grant execute on function private.chat_caller_is_present_in(uuid) to authenticated;
 revoke execute on function public.list_chat_messages(uuid, integer, timestamptz, uuid) from public, anon;
 revoke execute on function public.send_chat_message(uuid, text, uuid, boolean, text) from public, anon;

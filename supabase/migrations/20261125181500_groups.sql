@@ -43,7 +43,7 @@ on conflict (id) do update set name = excluded.name, description = excluded.desc
 
 create type public.group_privacy as enum ('public', 'private');
 create type public.group_member_role as enum ('member', 'moderator', 'owner');
-create type public.group_member_status as enum ('pending', 'active', 'banned');
+create type public.group_member_status as enum ('pending', 'active', 'banned', 'left');
 
 create table public.support_groups (
   id uuid primary key default gen_random_uuid(),
@@ -88,7 +88,7 @@ create table private.group_members (
   constraint group_members_group_id_user_id_key unique (group_id, user_id)
 );
 comment on table private.group_members is
-  'Membership: member id, per-group alias, role, status (pending, active, banned), mute, heartbeat. user_id is never readable through the API.';
+  'Membership: member id, per-group alias, role, status (pending, active, banned, left), mute, heartbeat. Kept when a member leaves, so their messages stay theirs (and go with their account). user_id is never readable through the API.';
 create index group_members_user_id_group_id_idx on private.group_members (user_id, group_id);
 create index group_members_group_id_status_idx on private.group_members (group_id, status, last_seen_at);
 alter table private.group_members enable row level security;
@@ -246,16 +246,20 @@ begin
   select m.* into existing from private.group_members as m where m.group_id = target.id and m.user_id = auth.uid();
   if existing.status = 'banned' then
     raise exception 'You cannot join this group' using errcode = 'PT403';
-  elsif existing.status is not null then
+  elsif existing.status in ('active', 'pending') then
     return jsonb_build_object('status', existing.status, 'memberId', existing.id);
   end if;
   if target.privacy = 'public' and target.member_cap is not null and target.member_count >= target.member_cap then
     raise exception 'This group is full' using errcode = 'PT409';
   end if;
-  insert into private.group_members (group_id, user_id, status, use_display_name, joined_at)
+  -- A returning member gets their membership (and member id) back; a newcomer a new one.
+  insert into private.group_members as m (group_id, user_id, status, use_display_name, joined_at)
   values (target.id, auth.uid(), (case when target.privacy = 'public' then 'active' else 'pending' end)::public.group_member_status,
           coalesce(join_group.use_display_name, false),
           case when target.privacy = 'public' then now() end)
+  on conflict on constraint group_members_group_id_user_id_key do update
+    set status = excluded.status, role = 'member', use_display_name = excluded.use_display_name, joined_at = excluded.joined_at,
+        requested_at = now(), muted_until = null
   returning * into existing;
   return jsonb_build_object('status', existing.status, 'memberId', existing.id);
 end;
@@ -272,16 +276,17 @@ as $$
 declare
   mine private.group_members;
 begin
+  -- The group row first, then the membership: the same order as joining and moderation, so they queue, never deadlock.
+  perform 1 from public.support_groups as g where g.id = leave_group.group_id for update;
   select m.* into mine from private.group_members as m where m.group_id = leave_group.group_id and m.user_id = auth.uid() for update;
-  if mine.id is null or mine.status = 'banned' then
+  if mine.id is null or mine.status in ('banned', 'left') then
     return jsonb_build_object('status', 'left');
   end if;
   if mine.role = 'owner' then
-    raise exception 'Make another member owner before leaving' using errcode = 'PT409';
+    raise exception 'Make another member owner (make_owner) before leaving' using errcode = 'PT409';
   end if;
-  -- Lock the group row first, as joining does, so concurrent joins and leaves queue on it.
-  perform 1 from public.support_groups as g where g.id = mine.group_id for update;
-  delete from private.group_members as m where m.id = mine.id;
+  -- Kept as left, not deleted: the member's messages stay theirs, and go with their account if it is deleted.
+  update private.group_members as m set status = 'left', role = 'member', last_seen_at = null where m.id = mine.id;
   return jsonb_build_object('status', 'left');
 end;
 $$;
@@ -297,12 +302,16 @@ set search_path = ''
 as $$
 declare
   target private.group_members;
-  my_role public.group_member_role := private.group_role_of_caller(moderate_group_member.group_id);
+  my_role public.group_member_role;
+  group_row public.support_groups;
+  caller_is_admin boolean := (select private.caller_role()) is not distinct from 'admin';
 begin
-  if not private.caller_moderates_group(moderate_group_member.group_id) then
+  select g.* into group_row from public.support_groups as g where g.id = moderate_group_member.group_id for update;
+  -- Read after the lock: a moderator demoted at this moment has no power left.
+  my_role := private.group_role_of_caller(moderate_group_member.group_id);
+  if group_row.id is null or not private.caller_moderates_group(moderate_group_member.group_id) then
     raise exception 'Only this group''s moderators can do this' using errcode = 'PT403';
   end if;
-  perform 1 from public.support_groups as g where g.id = moderate_group_member.group_id for update;
   select m.* into target from private.group_members as m where m.id = member_id and m.group_id = moderate_group_member.group_id for update;
   if target.id is null then
     raise exception 'No such member' using errcode = 'PT404';
@@ -310,12 +319,19 @@ begin
   if target.user_id = auth.uid() then
     raise exception 'Moderators do not moderate themselves' using errcode = 'PT403';
   end if;
-  if target.role = 'owner' or (target.role = 'moderator' and my_role is distinct from 'owner' and (select private.caller_role()) is distinct from 'admin') then
+  if target.role = 'owner' or (target.role = 'moderator' and my_role is distinct from 'owner' and not caller_is_admin) then
     raise exception 'Only the owner or an admin can moderate a moderator' using errcode = 'PT403';
+  end if;
+  -- Roles are the owner's (or an admin's) to give: a moderator cannot make more moderators, such as a second account.
+  if action in ('promote', 'demote', 'make_owner') and my_role is distinct from 'owner' and not caller_is_admin then
+    raise exception 'Only the owner or an admin can change roles' using errcode = 'PT403';
   end if;
   case action
     when 'approve' then
       if target.status <> 'pending' then raise exception 'Not a pending request' using errcode = 'PT409'; end if;
+      if group_row.member_cap is not null and group_row.member_count >= group_row.member_cap then
+        raise exception 'This group is full' using errcode = 'PT409';
+      end if;
       update private.group_members as m set status = 'active', joined_at = now() where m.id = target.id;
     when 'decline' then
       if target.status <> 'pending' then raise exception 'Not a pending request' using errcode = 'PT409'; end if;
@@ -328,19 +344,24 @@ begin
     when 'ban' then
       update private.group_members as m set status = 'banned', role = 'member' where m.id = target.id;
     when 'unban' then
-      delete from private.group_members as m where m.id = target.id and m.status = 'banned';
+      if target.status <> 'banned' then raise exception 'Not banned' using errcode = 'PT409'; end if;
+      update private.group_members as m set status = 'left' where m.id = target.id;
     when 'promote' then
       update private.group_members as m set role = 'moderator' where m.id = target.id and m.status = 'active';
     when 'demote' then
       update private.group_members as m set role = 'member' where m.id = target.id;
+    when 'make_owner' then
+      if target.status <> 'active' then raise exception 'Only an active member can own the group' using errcode = 'PT409'; end if;
+      update private.group_members as m set role = 'moderator' where m.group_id = target.group_id and m.role = 'owner';
+      update private.group_members as m set role = 'owner' where m.id = target.id;
     else
-      raise exception 'Unknown action %; use approve, decline, mute, unmute, ban, unban, promote or demote', action using errcode = 'PT400';
+      raise exception 'Unknown action %; use approve, decline, mute, unmute, ban, unban, promote, demote or make_owner', action using errcode = 'PT400';
   end case;
   return jsonb_build_object('memberId', target.id, 'action', action);
 end;
 $$;
 comment on function public.moderate_group_member(uuid, uuid, text, timestamptz) is
-  'Group moderators (or admins): approve/decline join requests, mute until a time, ban/unban, promote/demote. Moderators of other groups have no power here.';
+  'Group moderators (or admins): approve/decline join requests (within the cap), mute until a time, ban/unban; the owner (or an admin) also promotes, demotes and hands over ownership (make_owner). Moderators of other groups have no power here.';
 
 -- The heartbeat behind onlineCount: the app calls it every minute while a group is open.
 create function public.group_heartbeat(group_id uuid)
@@ -407,7 +428,9 @@ begin
   end if;
   return query
     select g.id, g.name, g.description, g.category_id, g.privacy, g.member_count,
+           -- Only members who show their activity: a count including the others would let anyone work them out.
            (select count(*)::integer from private.group_members as o
+            join public.profiles as p on p.id = o.user_id and p.show_activity
             where o.group_id = g.id and o.status = 'active' and o.last_seen_at > now() - interval '2 minutes'),
            private.next_group_session(g.id),
            mine.status = 'active', mine.status,

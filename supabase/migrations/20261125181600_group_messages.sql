@@ -1,5 +1,5 @@
 -- Group messages (the seed's GET/POST /groups/:id/messages and its joinGroup/groupMessage events), on the chat's
--- machinery rather than a copy of it: the same per-person send rate limit (now counting group messages too), the same
+-- machinery rather than a copy of it: the same per-person send rate limit (one send log for chats and groups), the same
 -- crisis matcher and safety prompt, the same page-size rule, and Realtime topics under the same policy function.
 -- * Members read and write; banned and pending people do not; a muted member's post is refused with the time the
 --   mute ends. Sending is idempotent on the client-generated id. Members edit and delete their own messages;
@@ -16,7 +16,6 @@ create table public.group_messages (
   id uuid primary key,
   group_id uuid not null references public.support_groups (id) on delete cascade,
   sender_member_id uuid references private.group_members (id) on delete set null,
-  sender_name text not null,
   content text,
   created_at timestamptz not null default now(),
   edited_at timestamptz,
@@ -29,8 +28,7 @@ create table public.group_messages (
   )
 );
 comment on table public.group_messages is 'Messages in a support group. Sensitive. Readable by the group''s active members; the sender is a member id and the name they showed in the group.';
-comment on column public.group_messages.sender_member_id is 'The sending member (null once they left the group); never an account id.';
-comment on column public.group_messages.sender_name is 'The name the sender showed when sending (their group pseudonym, or their public name if they chose it).';
+comment on column public.group_messages.sender_member_id is 'The sending member (null once they left the group); never an account id. Their name is worked out when read, so a later anonymous mode covers past messages too.';
 create index group_messages_group_id_created_at_id_idx on public.group_messages (group_id, created_at desc, id desc);
 create index group_messages_sender_member_id_created_at_idx on public.group_messages (sender_member_id, created_at desc);
 create index group_messages_pinned_idx on public.group_messages (group_id) where pinned_at is not null;
@@ -49,22 +47,6 @@ revoke all on table public.group_messages from anon, authenticated;
 grant select on table public.group_messages to authenticated;
 create policy group_messages_select_members on public.group_messages
   for select to authenticated using (group_id in (select private.group_ids_of_caller()));
-
--- The send rate limit counts every message a person sends, in chats and groups alike.
-create or replace function private.recent_message_count_of_caller()
-returns integer
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-  select (select count(*)::integer from public.chat_messages as m
-          join private.chat_participants as p on p.id = m.sender_id
-          where p.user_id = auth.uid() and m.created_at > clock_timestamp() - interval '1 minute')
-       + (select count(*)::integer from public.group_messages as m
-          join private.group_members as g on g.id = m.sender_member_id
-          where g.user_id = auth.uid() and m.created_at > clock_timestamp() - interval '1 minute');
-$$;
 
 -- POST /groups/:id/messages. Answers { message, duplicate, safety } as send_chat_message does.
 create function public.send_group_message(group_id uuid, message_id uuid, content text, country_code text default null)
@@ -101,8 +83,8 @@ begin
       'safety', case when exists (select 1 from private.group_message_flags as f where f.message_id = existing.id)
                      then public.crisis_support(country_code) end);
   end if;
-  insert into public.group_messages (id, group_id, sender_member_id, sender_name, content, created_at)
-  values (message_id, me.group_id, me.id, private.group_member_name(me), btrim(content), clock_timestamp())
+  insert into public.group_messages (id, group_id, sender_member_id, content, created_at)
+  values (message_id, me.group_id, me.id, btrim(content), clock_timestamp())
   returning * into sent;
   matched := private.crisis_phrase_in(sent.content);
   if matched is not null then
@@ -115,6 +97,19 @@ end;
 $$;
 comment on function public.send_group_message(uuid, uuid, text, text) is
   'POST /groups/:id/messages: active members only; muted members get 403 with the end of the mute; idempotent on message_id; rate limit and crisis prompt shared with chat.';
+
+-- The name a message's sender shows now (not when they wrote it), or "[former member]".
+-- security definer: memberships are private.
+create function private.group_sender_name(member_id uuid)
+returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select coalesce((select private.group_member_name(m) from private.group_members as m where m.id = member_id), '[former member]');
+$$;
+comment on function private.group_sender_name(uuid) is 'A group message sender''s current name in the group, or "[former member]".';
 
 -- GET /groups/:id/messages: newest first, keyset pages like chat.
 create function public.list_group_messages(group_id uuid, page_size integer default 50, before_created_at timestamptz default null, before_id uuid default null)
@@ -135,7 +130,7 @@ begin
     raise exception 'before_created_at and before_id go together' using errcode = 'PT400';
   end if;
   return query
-    select m.id, m.sender_member_id, m.sender_name, m.sender_member_id = my_member, m.content, m.created_at, m.edited_at,
+    select m.id, m.sender_member_id, private.group_sender_name(m.sender_member_id), m.sender_member_id = my_member, m.content, m.created_at, m.edited_at,
            m.deleted_at is not null or m.removed_at is not null, m.pinned_at is not null
     from public.group_messages as m
     where m.group_id = list_group_messages.group_id
@@ -169,6 +164,9 @@ begin
     when 'edit' then
       if not mine or target.deleted_at is not null or target.removed_at is not null then
         raise exception 'Only your own message can be edited' using errcode = 'PT403';
+      end if;
+      if not private.group_caller_may_speak(target.group_id) then
+        raise exception 'You cannot post in this group right now' using errcode = 'PT403';
       end if;
       if content is null or char_length(btrim(content)) not between 1 and 4000 then
         raise exception 'A message is 1 to 4000 characters' using errcode = 'PT400';
@@ -208,6 +206,40 @@ $$;
 comment on function public.change_group_message(uuid, text, text) is
   'Members edit or delete their own group messages (the text is erased); the group''s moderators (or admins) remove any message and pin one.';
 
+-- Who may speak in a group (post, edit, show typing or presence): an active member who is not muted.
+-- security definer: memberships are private.
+create function private.group_caller_may_speak(group_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select exists (select 1 from private.group_members as m
+                 where m.group_id = group_caller_may_speak.group_id and m.user_id = auth.uid() and m.status = 'active'
+                   and (m.muted_until is null or m.muted_until <= now()));
+$$;
+comment on function private.group_caller_may_speak(uuid) is 'True for an active member of the group who is not muted.';
+
+-- A deleted account's group messages lose their text, as its chat messages do (leaving a group keeps them).
+-- security definer: runs within the account deletion, before the memberships go with it.
+create function private.erase_group_messages_of_deleted_account()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  update public.group_messages as m set content = null, deleted_at = coalesce(m.deleted_at, now()), pinned_at = null
+  where m.sender_member_id in (select g.id from private.group_members as g where g.user_id = old.id);
+  return old;
+end;
+$$;
+comment on function private.erase_group_messages_of_deleted_account() is 'Trigger on auth.users: a deleted account''s group messages lose their text.';
+create trigger on_auth_user_deleted_erase_group_messages
+  before delete on auth.users
+  for each row execute function private.erase_group_messages_of_deleted_account();
+
 -- Realtime on group:<id>. security definer: writes the broadcasts.
 create function private.broadcast_group_message()
 returns trigger
@@ -223,7 +255,7 @@ declare
     else 'message_updated' end;
 begin
   perform realtime.send(jsonb_build_object(
-    'id', new.id, 'group_id', new.group_id, 'sender_member_id', new.sender_member_id, 'sender_name', new.sender_name,
+    'id', new.id, 'group_id', new.group_id, 'sender_member_id', new.sender_member_id, 'sender_name', private.group_sender_name(new.sender_member_id),
     'content', new.content, 'created_at', new.created_at, 'edited_at', new.edited_at, 'pinned', new.pinned_at is not null,
     'deleted', new.deleted_at is not null or new.removed_at is not null), event, 'group:' || new.group_id, true);
   return null;
@@ -251,7 +283,10 @@ begin
   end if;
   if topic ~ '^group:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:live)?$' then
     live := topic like '%:live';
-    return (live or not sending) and substr(topic, 7, 36)::uuid in (select private.group_ids_of_caller());
+    if sending then
+      return live and private.group_caller_may_speak(substr(topic, 7, 36)::uuid);
+    end if;
+    return substr(topic, 7, 36)::uuid in (select private.group_ids_of_caller());
   end if;
   if topic !~ '^conversation:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:live)?$' then
     return false;
@@ -265,7 +300,7 @@ begin
 end;
 $$;
 comment on function private.realtime_topic_allows(text, boolean) is
-  'Realtime topic rules: user:<own id> receive only; conversation:<id> and group:<id> receive only for participants and active members; their :live topics (presence, typing) for present participants and active members.';
+  'Realtime topic rules: user:<own id> receive only; conversation:<id> and group:<id> receive only for participants and active members; their :live topics (presence, typing) for present participants and for active members who are not muted.';
 
 revoke execute on all functions in schema private from public;
 revoke execute on function public.send_group_message(uuid, uuid, text, text) from public, anon;
@@ -274,3 +309,5 @@ revoke execute on function public.change_group_message(uuid, text, text) from pu
 grant execute on function public.send_group_message(uuid, uuid, text, text) to authenticated;
 grant execute on function public.list_group_messages(uuid, integer, timestamptz, uuid) to authenticated;
 grant execute on function public.change_group_message(uuid, text, text) to authenticated;
+grant execute on function private.group_caller_may_speak(uuid) to authenticated;
+grant execute on function private.group_sender_name(uuid) to authenticated;

@@ -171,8 +171,7 @@ select is_empty($$select 1 from public.chat_messages where id = '00000000-0000-4
   'CH-38: … while the blocker receives nothing');
 reset role;
 -- A minute passes: the listener's earlier burst no longer counts against the rate limit.
-update public.chat_messages set created_at = created_at - interval '2 minutes'
-where sender_id in (select id from private.chat_participants where user_id = tests.get_supabase_uid('listener'));
+update private.send_log set sent_at = sent_at - interval '2 minutes' where user_id = tests.get_supabase_uid('listener');
 select tests.authenticate_as('listener');
 select public.send_chat_message('00000000-0000-4000-8000-0000000000b2', 'hello again', tests.public_id_of('seeker'));
 select tests.authenticate_as('seeker');

@@ -1,7 +1,7 @@
 -- Support groups: who creates, who joins, who moderates, exact member counts, search, online count, and members who
 -- stay pseudonymous. Threat ids: GR-01 … GR-30.
 begin;
-select plan(48);
+select plan(53);
 
 select tests.create_supabase_user('therapist', metadata => '{"firstName": "Tara"}');
 select tests.create_supabase_user('other-therapist');
@@ -105,6 +105,36 @@ select is(public.leave_group(current_setting('tests.public_group')::uuid) ->> 's
 select is((select member_count from public.support_groups where id = current_setting('tests.public_group')::uuid), 2, 'GR-25: … and counts once');
 select tests.authenticate_as('therapist');
 select throws_ok(format($$select public.leave_group(%L)$$, current_setting('tests.public_group')), 'PT409', null, 'GR-26: the owner hands the group over before leaving');
+reset role;
+select set_config('tests.open_member', (select id::text from private.group_members where user_id = tests.get_supabase_uid('open-member')
+  and group_id = current_setting('tests.public_group')::uuid), true);
+select tests.authenticate_as('outsider');
+select public.join_group(current_setting('tests.public_group')::uuid);
+reset role;
+select set_config('tests.outsider_member', (select id::text from private.group_members where user_id = tests.get_supabase_uid('outsider')), true);
+select tests.authenticate_as('therapist');
+select public.moderate_group_member(current_setting('tests.public_group')::uuid, current_setting('tests.open_member')::uuid, 'promote');
+select tests.authenticate_as('open-member');
+select throws_ok(format($$select public.moderate_group_member(%L, %L, 'promote')$$, current_setting('tests.public_group'), current_setting('tests.outsider_member')),
+  'PT403', 'Only the owner or an admin can change roles', 'GR-36: a moderator cannot make more moderators');
+select tests.authenticate_as('outsider');
+select public.leave_group(current_setting('tests.public_group')::uuid);
+select tests.authenticate_as('therapist');
+select lives_ok(format($$select public.moderate_group_member(%L, %L, 'make_owner')$$, current_setting('tests.private_group'), current_setting('tests.applicant_member')),
+  'GR-37: the owner hands a group over');
+select is(public.leave_group(current_setting('tests.private_group')::uuid) ->> 'status', 'left', 'GR-37: … and can then leave it');
+reset role;
+insert into private.group_members (group_id, user_id, status, joined_at)
+values (current_setting('tests.private_group')::uuid, tests.get_supabase_uid('outsider'), 'active', now());
+update public.support_groups set member_cap = 2 where id = current_setting('tests.private_group')::uuid;
+select tests.create_supabase_user('late-applicant');
+select tests.authenticate_as('late-applicant');
+select public.join_group(current_setting('tests.private_group')::uuid);
+reset role;
+select set_config('tests.late_applicant', (select id::text from private.group_members where user_id = tests.get_supabase_uid('late-applicant')), true);
+select tests.authenticate_as('applicant');
+select throws_ok(format($$select public.moderate_group_member(%L, %L, 'approve')$$, current_setting('tests.private_group'), current_setting('tests.late_applicant')),
+  'PT409', 'This group is full', 'GR-38: approving a request into a full group is a clear 409 (no constraint error)');
 
 --- search and filters
 select tests.authenticate_as('outsider');
@@ -115,7 +145,7 @@ select results_eq($$select name from public.list_groups(search => 'zepyhr anxeit
 select results_eq($$select name from public.list_groups(category => 'grief') where name like 'Zephyr%'$$, $$values ('Zephyr Grief Garden'::text)$$,
   'GR-29: filter by category');
 select is_empty($$select 1 from public.list_groups(category => 'grief') where category_id <> 'grief'$$, 'GR-29: … only that category');
-select is_empty($$select 1 from public.list_groups(is_joined => true)$$, 'GR-29: joined only: none for an outsider');
+select is_empty($$select 1 from public.list_groups(is_joined => true) where name = 'Zephyr Anxiety Lounge'$$, 'GR-29: joined only: not a group one left');
 
 --- scheduled sessions
 select tests.authenticate_as('therapist');
@@ -126,8 +156,11 @@ select throws_ok(format($$select public.schedule_group_session(%L, 'Yesterday', 
 select tests.authenticate_as('open-member');
 select is(public.rsvp_group_session(current_setting('tests.session')::uuid), 1, 'GR-32: a member RSVPs');
 select is(public.rsvp_group_session(current_setting('tests.session')::uuid), 1, 'GR-32: … once');
+select tests.authenticate_as('troll');
+select public.join_group(current_setting('tests.public_group')::uuid);
 select throws_ok(format($$select public.schedule_group_session(%L, 'My own session', now() + interval '2 days')$$, current_setting('tests.public_group')),
   'PT403', null, 'GR-33: members do not schedule sessions');
+select tests.authenticate_as('open-member');
 select ok((select next_session > now() from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 'GR-34: nextSession is the next session not yet ended');
 select tests.authenticate_as('outsider');
 select throws_ok(format($$select public.rsvp_group_session(%L)$$, current_setting('tests.session')), 'PT404', null, 'GR-35: non-members cannot RSVP');
@@ -137,6 +170,14 @@ select is_empty($$select 1 from public.group_sessions$$, 'GR-35: … nor see ses
 select tests.authenticate_as('open-member');
 select public.group_heartbeat(current_setting('tests.public_group')::uuid);
 select is((select online_count from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 1, 'GR-30: a heartbeat counts the member online');
+reset role;
+update public.profiles set show_activity = false where id = tests.get_supabase_uid('open-member');
+select tests.authenticate_as('open-member');
+select is((select online_count from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 0,
+  'GR-39: members who hide their activity are not counted (a count would let others work them out)');
+reset role;
+update public.profiles set show_activity = true where id = tests.get_supabase_uid('open-member');
+select tests.authenticate_as('open-member');
 reset role;
 update private.group_members set last_seen_at = now() - interval '3 minutes' where user_id = tests.get_supabase_uid('open-member');
 select tests.authenticate_as('open-member');

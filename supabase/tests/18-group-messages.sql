@@ -1,7 +1,7 @@
 -- Group messages on the chat's machinery: members only, mutes and bans, idempotent sends, own edits and deletions,
 -- moderators remove and pin, crisis support for the sender, Realtime topics. Threat ids: GM-01 … GM-20.
 begin;
-select plan(29);
+select plan(34);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('member', metadata => '{"firstName": "Mae"}');
@@ -56,6 +56,9 @@ select results_eq(
 select tests.authenticate_as('muted');
 select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'let me speak')$$, current_setting('tests.group')), 'PT403',
   'You are muted in this group until 2099-01-01 12:00 UTC', 'GM-07: a muted member is told until when');
+select set_config('realtime.topic', 'group:' || current_setting('tests.group') || ':live', true);
+select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'broadcast', 'typing', '{}', true)$$,
+  '42501', null, 'GM-07: … nor shows typing or presence');
 select is((select count(*)::int from public.list_group_messages(current_setting('tests.group')::uuid)), 7, 'GM-07: … and can still read');
 select tests.authenticate_as('applicant');
 select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'hello?')$$, current_setting('tests.closed')), 'PT404', null,
@@ -81,6 +84,34 @@ select results_eq($$select content, deleted from public.list_group_messages(curr
   $$values (null::text, true)$$, 'GM-14: … and the text is gone');
 select tests.authenticate_as('owner');
 select lives_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000001', 'remove')$$, 'GM-15: a moderator removes a message');
+
+--- names are worked out when read; deleted accounts' words go; the rate limit survives leaving
+reset role;
+update private.group_members set use_display_name = true where user_id = tests.get_supabase_uid('member');
+select tests.authenticate_as('owner');
+select ok(exists (select 1 from public.list_group_messages(current_setting('tests.group')::uuid) where sender_name = 'Mae'),
+  'GM-21: a member who chose their name shows it');
+reset role;
+update public.profiles set anonymous_mode = true where id = tests.get_supabase_uid('member');
+select tests.authenticate_as('owner');
+select ok(not exists (select 1 from public.list_group_messages(current_setting('tests.group')::uuid) where sender_name = 'Mae'),
+  'GM-21: … and once in anonymous mode, no message, old or new, shows it');
+reset role;
+update private.group_members set muted_until = null where user_id = tests.get_supabase_uid('muted');
+select tests.authenticate_as('muted');
+select public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-a000-0000000000f1', 'my words');
+reset role;
+update private.send_log set sent_at = sent_at - interval '1 hour' where user_id <> tests.get_supabase_uid('muted');
+insert into private.send_log (user_id) select tests.get_supabase_uid('muted') from generate_series(1, 19);
+select tests.authenticate_as('muted');
+select public.leave_group(current_setting('tests.group')::uuid);
+select public.join_group(current_setting('tests.group')::uuid);
+select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'fresh start?')$$, current_setting('tests.group')), 'PT429', null,
+  'GM-22: leaving and rejoining does not reset the send rate limit');
+reset role;
+delete from auth.users where id = tests.get_supabase_uid('muted');
+select results_eq($$select content, deleted from public.list_group_messages(current_setting('tests.group')::uuid, 100) where id = '00000000-0000-4000-a000-0000000000f1'$$,
+  $$values (null::text, true)$$, 'GM-23: a deleted account''s group messages lose their text') from (select tests.authenticate_as('owner')) as acting;
 
 --- Realtime
 reset role;
