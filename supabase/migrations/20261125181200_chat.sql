@@ -7,7 +7,7 @@
 --   limited in the database; messages matching a crisis phrase are flagged privately and answered, to the sender
 --   only, with helplines.
 -- * New messages, edits, deletions and read receipts are broadcast from the database on private Realtime topics
---   (conversation:<id>, user:<id>) whose RLS on realtime.messages admits participants only.
+--   (conversation:<id>, user:<id>), admitted by the realtime migration's policies through private.chat_topic_allows.
 --
 -- Security definer functions in this migration, and why:
 --   private.chat_conversation_ids_of_caller  the participants' own policies ask it; a policy cannot query its table.
@@ -848,14 +848,13 @@ create trigger chat_participants_broadcast_read
   for each row when (new.last_read_at is distinct from old.last_read_at)
   execute function private.broadcast_chat_read();
 
--- Which Realtime topics a caller may use. Three kinds:
---   user:<their account id>        receive only (inbox, matches);
---   conversation:<id>              receive only: events written by the database (messages, edits, deletions, reads);
---   conversation:<id>:live         receive and send: typing indicators and presence, while the conversation is open
---                                  and the caller has not left it.
+-- Realtime rules for the chat's topics (the policies on realtime.messages, in the realtime migration, ask it):
+--   conversation:<id>        receive only: events written by the database (messages, edits, deletions, reads);
+--   conversation:<id>:live   receive and send: typing indicators and presence, while the conversation is open and
+--                            the caller has not left it.
 -- Realtime checks the policies when a channel is joined, not per message, so events the server vouches for and
--- events clients may send live on different topics. A malformed topic belongs to nobody (never an error).
-create function private.realtime_topic_allows(topic text, sending boolean)
+-- events clients may send live on different topics. Null for a topic that is not a conversation topic.
+create function private.chat_topic_allows(topic text, sending boolean)
 returns boolean
 language plpgsql
 stable
@@ -864,24 +863,19 @@ set search_path = ''
 as $$
 declare
   conversation uuid;
-  live boolean;
 begin
-  if topic = 'user:' || auth.uid()::text then
-    return not sending;
-  end if;
   if topic !~ '^conversation:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:live)?$' then
-    return false;
+    return null;
   end if;
   conversation := substr(topic, 14, 36)::uuid;
-  live := topic like '%:live';
-  if not live then
-    return not sending and conversation in (select private.chat_conversation_ids_of_caller());
+  if topic like '%:live' then
+    return private.chat_caller_is_present_in(conversation);
   end if;
-  return private.chat_caller_is_present_in(conversation);
+  return not sending and conversation in (select private.chat_conversation_ids_of_caller());
 end;
 $$;
-comment on function private.realtime_topic_allows(text, boolean) is
-  'Realtime topic rules: user:<own id> receive only; conversation:<id> receive only for participants; conversation:<id>:live for participants of an open conversation they have not left.';
+comment on function private.chat_topic_allows(text, boolean) is
+  'Chat topic rules: conversation:<id> receive only for participants; conversation:<id>:live for participants of an open conversation they have not left. Null for other topics.';
 
 -- security definer: reads the caller's own participant row (left_at) and the conversation's state.
 create function private.chat_caller_is_present_in(conversation_id uuid)
@@ -899,13 +893,6 @@ as $$
 $$;
 comment on function private.chat_caller_is_present_in(uuid) is 'True while the caller takes part in the conversation: it is open and they have not left.';
 
-create policy realtime_messages_select_own_topics on realtime.messages
-  for select to authenticated
-  using (extension in ('broadcast', 'presence') and (select private.realtime_topic_allows((select realtime.topic()), false)));
-create policy realtime_messages_insert_live_topics on realtime.messages
-  for insert to authenticated
-  with check (extension in ('broadcast', 'presence') and (select private.realtime_topic_allows((select realtime.topic()), true)));
-
 revoke execute on all functions in schema private from public;
 grant execute on function private.chat_conversation_ids_of_caller() to authenticated;
 grant execute on function private.chat_caller_participant_id(uuid) to authenticated;
@@ -917,7 +904,7 @@ grant execute on function private.log_send_of_caller() to authenticated;
 grant execute on function private.chat_send_limit_per_minute() to authenticated;
 grant execute on function private.chat_message_flagged_for_sender(uuid) to authenticated;
 grant execute on function private.chat_move_read_pointer(uuid, timestamptz) to authenticated;
-grant execute on function private.realtime_topic_allows(text, boolean) to authenticated;
+grant execute on function private.chat_topic_allows(text, boolean) to authenticated;
 grant execute on function private.check_chat_send_rate(boolean) to authenticated;
 grant execute on function private.chat_caller_is_present_in(uuid) to authenticated;
 revoke execute on function public.list_chat_messages(uuid, integer, timestamptz, uuid) from public, anon;

@@ -1,11 +1,12 @@
 -- Group messages (the seed's GET/POST /groups/:id/messages and its joinGroup/groupMessage events), on the chat's
 -- machinery rather than a copy of it: the same per-person send rate limit (one send log for chats and groups), the same
--- crisis matcher and safety prompt, the same page-size rule, and Realtime topics under the same policy function.
+-- crisis matcher and safety prompt, the same page-size rule, and Realtime topics under the same policies.
 -- * Members read and write; banned and pending people do not; a muted member's post is refused with the time the
 --   mute ends. Sending is idempotent on the client-generated id. Members edit and delete their own messages;
 --   moderators remove any message and pin one.
 -- * Realtime: group:<id> carries the database's events (new_message, message_updated, message_deleted,
---   message_pinned), receive only, for active members; group:<id>:live carries presence and typing for them.
+--   message_pinned), receive only, for active members; group:<id>:live carries presence and typing for them
+--   (private.group_topic_allows, asked by the realtime migration's policies).
 --   Realtime checks policies when a channel is joined, so server events and client events need separate topics.
 --
 -- Security definer functions in this migration, and why:
@@ -266,41 +267,27 @@ create trigger group_messages_broadcast
   after insert or update of content, deleted_at, removed_at, pinned_at on public.group_messages
   for each row execute function private.broadcast_group_message();
 
--- Realtime topics, now with groups: group:<id> receive only for active members; group:<id>:live for them too.
-create or replace function private.realtime_topic_allows(topic text, sending boolean)
+-- Realtime rules for the groups' topics (asked by the realtime migration's policies): group:<id> receive only for
+-- active members; group:<id>:live (presence, typing) for active members who are not muted. Null for other topics.
+create function private.group_topic_allows(topic text, sending boolean)
 returns boolean
 language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
-declare
-  conversation uuid;
-  live boolean;
 begin
-  if topic = 'user:' || auth.uid()::text then
-    return not sending;
+  if topic !~ '^group:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:live)?$' then
+    return null;
   end if;
-  if topic ~ '^group:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:live)?$' then
-    live := topic like '%:live';
-    if sending then
-      return live and private.group_caller_may_speak(substr(topic, 7, 36)::uuid);
-    end if;
-    return substr(topic, 7, 36)::uuid in (select private.group_ids_of_caller());
+  if sending then
+    return topic like '%:live' and private.group_caller_may_speak(substr(topic, 7, 36)::uuid);
   end if;
-  if topic !~ '^conversation:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:live)?$' then
-    return false;
-  end if;
-  conversation := substr(topic, 14, 36)::uuid;
-  live := topic like '%:live';
-  if not live then
-    return not sending and conversation in (select private.chat_conversation_ids_of_caller());
-  end if;
-  return private.chat_caller_is_present_in(conversation);
+  return substr(topic, 7, 36)::uuid in (select private.group_ids_of_caller());
 end;
 $$;
-comment on function private.realtime_topic_allows(text, boolean) is
-  'Realtime topic rules: user:<own id> receive only; conversation:<id> and group:<id> receive only for participants and active members; their :live topics (presence, typing) for present participants and for active members who are not muted.';
+comment on function private.group_topic_allows(text, boolean) is
+  'Group topic rules: group:<id> receive only for active members; group:<id>:live for active members who are not muted. Null for other topics.';
 
 revoke execute on all functions in schema private from public;
 revoke execute on function public.send_group_message(uuid, uuid, text, text) from public, anon;
@@ -311,3 +298,4 @@ grant execute on function public.list_group_messages(uuid, integer, timestamptz,
 grant execute on function public.change_group_message(uuid, text, text) to authenticated;
 grant execute on function private.group_caller_may_speak(uuid) to authenticated;
 grant execute on function private.group_sender_name(uuid) to authenticated;
+grant execute on function private.group_topic_allows(text, boolean) to authenticated;
