@@ -673,9 +673,12 @@ begin
   if new.deleted_at is not null or new.removed_at is not null then
     new.content := null;
   elsif new.content is distinct from old.content then
-    if current_user in ('authenticated', 'anon')
-       and exists (select 1 from public.chat_conversations as c where c.id = new.conversation_id and c.ended_at is not null) then
-      raise exception 'This conversation has ended' using errcode = 'PT409';
+    if current_user in ('authenticated', 'anon') then
+      if exists (select 1 from public.chat_conversations as c where c.id = new.conversation_id and c.ended_at is not null) then
+        raise exception 'This conversation has ended' using errcode = 'PT409';
+      end if;
+      -- An edit reaches the partner like a message: it counts toward the same rate limit.
+      perform private.check_chat_send_rate();
     end if;
     new.content := btrim(new.content);
     new.edited_at := now();
@@ -683,7 +686,7 @@ begin
   return new;
 end;
 $$;
-comment on function private.check_chat_message_update() is 'Trigger: deleting or removing erases the text; an edit stamps edited_at and is refused once the conversation ended.';
+comment on function private.check_chat_message_update() is 'Trigger: deleting or removing erases the text; an edit stamps edited_at, counts toward the send rate limit and is refused once the conversation ended.';
 create trigger chat_messages_check_update before update on public.chat_messages for each row execute function private.check_chat_message_update();
 
 create function public.edit_chat_message(message_id uuid, content text)

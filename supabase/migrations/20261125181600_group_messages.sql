@@ -172,6 +172,8 @@ begin
       if content is null or char_length(btrim(content)) not between 1 and 4000 then
         raise exception 'A message is 1 to 4000 characters' using errcode = 'PT400';
       end if;
+      -- An edit reaches every member like a message: it counts toward the same rate limit.
+      perform private.check_chat_send_rate();
       update public.group_messages as m set content = btrim(change_group_message.content), edited_at = now() where m.id = target.id;
       insert into private.group_message_flags as f (message_id, phrase_id)
       select target.id, private.crisis_phrase_in(change_group_message.content)

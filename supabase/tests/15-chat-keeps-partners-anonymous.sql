@@ -2,7 +2,7 @@
 -- for the sender alone, read pointers, edits and deletions, leaving and blocking, Realtime topics and payloads.
 -- Threat ids: CH-01 … CH-40.
 begin;
-select plan(65);
+select plan(66);
 
 select tests.create_supabase_user('seeker', email => 'seeker@example.com', metadata => '{"firstName": "Sage", "lastName": "Seeker"}');
 select tests.create_supabase_user('listener', email => 'listener@example.com', metadata => '{"firstName": "Lin", "lastName": "Listener"}');
@@ -117,6 +117,8 @@ select lives_ok($$select count(public.send_chat_message(gen_random_uuid(), 'mess
   from generate_series(1, 20 - private.recent_message_count_of_caller()) as n$$, 'CH-26: twenty messages a minute go through');
 select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'one too many', current_setting('tests.seeker_participant')::uuid)$$,
   'PT429', 'You are sending messages too quickly; wait a moment', 'CH-26: the twenty-first in a minute is refused with 429');
+select throws_ok($$select public.edit_chat_message('00000000-0000-4000-8000-000000000002', 'rewriting instead')$$,
+  'PT429', 'You are sending messages too quickly; wait a moment', 'CH-26: … and so is an edit, which reaches the partner like a message');
 
 --- Realtime: what was broadcast, and who may hear it
 reset role;
