@@ -46,5 +46,21 @@ end;
 $$;
 comment on function private.check_page_size(integer, integer) is 'Raises 400 unless 1 <= page_size <= max_page_size.';
 
+-- Keyset cursors are the last row's (created_at, id): both or neither.
+create function private.check_keyset_cursor(before_created_at timestamptz, before_id uuid)
+returns void
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if (before_created_at is null) <> (before_id is null) then
+    raise exception 'before_created_at and before_id go together' using errcode = 'PT400';
+  end if;
+end;
+$$;
+comment on function private.check_keyset_cursor(timestamptz, uuid) is 'Raises 400 when only half of a (created_at, id) cursor is given.';
+
 revoke execute on all functions in schema private from public;
 grant execute on function private.check_page_size(integer, integer) to authenticated, service_role;
+grant execute on function private.check_keyset_cursor(timestamptz, uuid) to authenticated, service_role;

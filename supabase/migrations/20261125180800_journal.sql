@@ -117,9 +117,7 @@ begin
   if created_from is not null and created_to is not null and created_from > created_to then
     raise exception 'created_from must not be after created_to' using errcode = 'PT400';
   end if;
-  if (before_created_at is null) <> (before_id is null) then
-    raise exception 'before_created_at and before_id go together' using errcode = 'PT400';
-  end if;
+  perform private.check_keyset_cursor(before_created_at, before_id);
   if nullif(btrim(search), '') is not null then
     search_query := websearch_to_tsquery(search_language::text::regconfig, search);
     if before_created_at is not null and before_rank is null then

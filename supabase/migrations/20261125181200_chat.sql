@@ -315,9 +315,7 @@ begin
     raise exception 'No such conversation' using errcode = 'PT404';
   end if;
   perform private.check_page_size(page_size, 100);
-  if (before_created_at is null) <> (before_id is null) then
-    raise exception 'before_created_at and before_id go together' using errcode = 'PT400';
-  end if;
+  perform private.check_keyset_cursor(before_created_at, before_id);
   return query
     select m.id, m.sender_id, sender.alias, m.sender_id = me, sender.is_anonymous, m.content, m.created_at, m.edited_at,
            m.deleted_at is not null or m.removed_at is not null
@@ -398,6 +396,21 @@ end;
 $$;
 comment on function private.chat_open_direct_conversation(uuid, boolean) is
   'Finds the caller''s own direct conversation to a public profile id, or opens one; 403 when the card does not accept messages; a block is delivered to nobody rather than refused.';
+
+-- Chat and group messages alike: 1 to 4000 characters once trimmed.
+create function private.check_message_content(content text)
+returns void
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if content is null or char_length(btrim(content)) not between 1 and 4000 then
+    raise exception 'A message is 1 to 4000 characters' using errcode = 'PT400';
+  end if;
+end;
+$$;
+comment on function private.check_message_content(text) is 'Raises 400 unless the message text is 1 to 4000 characters once trimmed.';
 
 -- The database's send rate limit: at most this many messages per person per minute across all conversations.
 create function private.chat_send_limit_per_minute()
@@ -578,9 +591,7 @@ begin
   if message_id is null or recipient_id is null then
     raise exception 'message_id and recipient_id are required' using errcode = 'PT400';
   end if;
-  if content is null or char_length(btrim(content)) not between 1 and 4000 then
-    raise exception 'A message is 1 to 4000 characters' using errcode = 'PT400';
-  end if;
+  perform private.check_message_content(content);
   -- A retry of a message already sent answers the original.
   select m.* into existing from public.chat_messages as m where m.id = message_id;
   if existing.id is not null then
@@ -696,9 +707,7 @@ security invoker
 set search_path = ''
 as $$
 begin
-  if content is null or char_length(btrim(content)) not between 1 and 4000 then
-    raise exception 'A message is 1 to 4000 characters' using errcode = 'PT400';
-  end if;
+  perform private.check_message_content(content);
   update public.chat_messages as m set content = edit_chat_message.content where m.id = message_id;
   if not found then
     raise exception 'No such message of yours' using errcode = 'PT404';
@@ -909,6 +918,7 @@ grant execute on function private.chat_message_flagged_for_sender(uuid) to authe
 grant execute on function private.chat_move_read_pointer(uuid, timestamptz) to authenticated;
 grant execute on function private.chat_topic_allows(text, boolean) to authenticated;
 grant execute on function private.check_chat_send_rate(boolean) to authenticated;
+grant execute on function private.check_message_content(text) to authenticated;
 grant execute on function private.chat_caller_is_present_in(uuid) to authenticated;
 revoke execute on function public.list_chat_messages(uuid, integer, timestamptz, uuid) from public, anon;
 revoke execute on function public.send_chat_message(uuid, text, uuid, boolean, text) from public, anon;

@@ -62,9 +62,10 @@ declare
   sent public.group_messages;
   matched bigint;
 begin
-  if message_id is null or content is null or char_length(btrim(content)) not between 1 and 4000 then
-    raise exception 'A message has an id and 1 to 4000 characters' using errcode = 'PT400';
+  if message_id is null then
+    raise exception 'message_id is required' using errcode = 'PT400';
   end if;
+  perform private.check_message_content(content);
   perform private.check_chat_send_rate();
   select m.* into me from private.group_members as m
   where m.group_id = send_group_message.group_id and m.user_id = auth.uid() and m.status = 'active';
@@ -127,9 +128,7 @@ declare
   my_member uuid := (select m.member_id from public.list_group_members(list_group_messages.group_id) as m where m.is_me);
 begin
   perform private.check_page_size(page_size, 100);
-  if (before_created_at is null) <> (before_id is null) then
-    raise exception 'before_created_at and before_id go together' using errcode = 'PT400';
-  end if;
+  perform private.check_keyset_cursor(before_created_at, before_id);
   return query
     select m.id, m.sender_member_id, private.group_sender_name(m.sender_member_id), m.sender_member_id = my_member, m.content, m.created_at, m.edited_at,
            m.deleted_at is not null or m.removed_at is not null, m.pinned_at is not null
@@ -169,9 +168,7 @@ begin
       if not private.group_caller_may_speak(target.group_id) then
         raise exception 'You cannot post in this group right now' using errcode = 'PT403';
       end if;
-      if content is null or char_length(btrim(content)) not between 1 and 4000 then
-        raise exception 'A message is 1 to 4000 characters' using errcode = 'PT400';
-      end if;
+      perform private.check_message_content(content);
       -- An edit reaches every member like a message: it counts toward the same rate limit.
       perform private.check_chat_send_rate();
       update public.group_messages as m set content = btrim(change_group_message.content), edited_at = now() where m.id = target.id;
