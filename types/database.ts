@@ -249,6 +249,104 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"therapist_date_overrides": {
+                  Row: {
+                    "ends_at": string | null,"id": number,"on_date": string,"starts_at": string | null,"therapist_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "ends_at"?: string | null,"id"?: never,"on_date": string,"starts_at"?: string | null,"therapist_id": string
+                  }
+                  Update: {
+                    "ends_at"?: string | null,"id"?: never,"on_date"?: string,"starts_at"?: string | null,"therapist_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "therapist_date_overrides_therapist_id_fkey"
+      columns: ["therapist_id"]
+isOneToOne: false
+      referencedRelation: "therapists"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"therapist_session_notes": {
+                  Row: {
+                    "body": string,"created_at": string,"session_id": string,"therapist_id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body": string,"created_at"?: string,"session_id": string,"therapist_id"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "body"?: string,"created_at"?: string,"session_id"?: string,"therapist_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "therapist_session_notes_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: true
+      referencedRelation: "my_therapy_sessions"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "therapist_session_notes_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: true
+      referencedRelation: "therapy_session_operations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "therapist_session_notes_therapist_id_fkey"
+      columns: ["therapist_id"]
+isOneToOne: false
+      referencedRelation: "therapists"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"therapist_weekly_hours": {
+                  Row: {
+                    "ends_at": string,"id": number,"starts_at": string,"therapist_id": string,"weekday": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "ends_at": string,"id"?: never,"starts_at": string,"therapist_id": string,"weekday": number
+                  }
+                  Update: {
+                    "ends_at"?: string,"id"?: never,"starts_at"?: string,"therapist_id"?: string,"weekday"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "therapist_weekly_hours_therapist_id_fkey"
+      columns: ["therapist_id"]
+isOneToOne: false
+      referencedRelation: "therapists"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"therapists": {
+                  Row: {
+                    "accepting_new_clients": boolean,"auto_confirm": boolean,"bio": string | null,"booking_window_days": number,"buffer_after_minutes": number,"buffer_before_minutes": number,"created_at": string,"currency": string,"display_name": string,"hourly_rate": number,"id": string,"is_active": boolean,"is_listed": boolean,"languages": (string)[],"late_cancellation_hours": number,"minimum_notice_minutes": number,"rating_count": number,"rating_sum": number,"session_minutes": number,"session_types": (Database["public"]['Enums']["therapy_session_type"])[],"slot_interval_minutes": number,"specialties": (Database["public"]['Enums']["therapy_specialty"])[],"time_zone": string,"updated_at": string,"years_of_experience": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "accepting_new_clients"?: boolean,"auto_confirm"?: boolean,"bio"?: string | null,"booking_window_days"?: number,"buffer_after_minutes"?: number,"buffer_before_minutes"?: number,"created_at"?: string,"currency"?: string,"display_name": string,"hourly_rate": number,"id": string,"is_active"?: boolean,"is_listed"?: boolean,"languages"?: (string)[],"late_cancellation_hours"?: number,"minimum_notice_minutes"?: number,"rating_count"?: number,"rating_sum"?: number,"session_minutes"?: number,"session_types"?: (Database["public"]['Enums']["therapy_session_type"])[],"slot_interval_minutes"?: number,"specialties": (Database["public"]['Enums']["therapy_specialty"])[],"time_zone"?: string,"updated_at"?: string,"years_of_experience"?: number
+                  }
+                  Update: {
+                    "accepting_new_clients"?: boolean,"auto_confirm"?: boolean,"bio"?: string | null,"booking_window_days"?: number,"buffer_after_minutes"?: number,"buffer_before_minutes"?: number,"created_at"?: string,"currency"?: string,"display_name"?: string,"hourly_rate"?: number,"id"?: string,"is_active"?: boolean,"is_listed"?: boolean,"languages"?: (string)[],"late_cancellation_hours"?: number,"minimum_notice_minutes"?: number,"rating_count"?: number,"rating_sum"?: number,"session_minutes"?: number,"session_types"?: (Database["public"]['Enums']["therapy_session_type"])[],"slot_interval_minutes"?: number,"specialties"?: (Database["public"]['Enums']["therapy_specialty"])[],"time_zone"?: string,"updated_at"?: string,"years_of_experience"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "therapists_id_fkey"
+      columns: ["id"]
+isOneToOne: true
+      referencedRelation: "my_profile"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "therapists_id_fkey"
+      columns: ["id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"user_achievements": {
                   Row: {
                     "achievement_id": string,"unlocked_at": string,"user_id": string
@@ -322,6 +420,32 @@ isOneToOne: false
                         Relationships: [
                     
                   ]
+                },"my_therapy_sessions": {
+                  Row: {
+                    "cancellationReason": string | null,"cancelledAt": string | null,"cancelledBy": Database["public"]['Enums']["therapy_party"] | null,"client": Json | null,"createdAt": string,"duration": number,"endsAt": string,"feedback": string | null,"id": string,"lateCancellation": boolean,"myRole": string | null,"notes": string | null,"rating": number | null,"rescheduledFrom": string | null,"rescheduledTo": string | null,"rescheduleRequestedAt": string | null,"rescheduleRequestNote": string | null,"scheduledAt": string,"status": Database["public"]['Enums']["therapy_session_status"],"therapist": Json | null,"therapistId": string | null,"timing": string | null,"title": string | null,"type": Database["public"]['Enums']["therapy_session_type"]
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    {
+      foreignKeyName: "therapy_sessions_rescheduled_from_fkey"
+      columns: ["rescheduledFrom"]
+isOneToOne: true
+      referencedRelation: "my_therapy_sessions"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "therapy_sessions_rescheduled_from_fkey"
+      columns: ["rescheduledFrom"]
+isOneToOne: true
+      referencedRelation: "therapy_session_operations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "therapy_sessions_therapist_id_fkey"
+      columns: ["therapistId"]
+isOneToOne: false
+      referencedRelation: "therapists"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"my_timeline": {
                   Row: {
                     "date": string | null,"description": string | null,"id": string | null,"occurred_at": string | null,"title": string | null,"type": string | null
@@ -343,6 +467,32 @@ isOneToOne: false
                          }
                         Relationships: [
                     
+                  ]
+                },"therapy_session_operations": {
+                  Row: {
+                    "cancelled_at": string | null,"cancelled_by": Database["public"]['Enums']["therapy_party"] | null,"client_deleted": boolean | null,"created_at": string,"duration_minutes": number,"ends_at": string,"id": string,"is_late_cancellation": boolean,"rescheduled_from": string | null,"session_type": Database["public"]['Enums']["therapy_session_type"],"starts_at": string,"status": Database["public"]['Enums']["therapy_session_status"],"status_changed_at": string,"therapist_id": string | null,"therapist_name": string | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    {
+      foreignKeyName: "therapy_sessions_rescheduled_from_fkey"
+      columns: ["rescheduled_from"]
+isOneToOne: true
+      referencedRelation: "my_therapy_sessions"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "therapy_sessions_rescheduled_from_fkey"
+      columns: ["rescheduled_from"]
+isOneToOne: true
+      referencedRelation: "therapy_session_operations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "therapy_sessions_therapist_id_fkey"
+      columns: ["therapist_id"]
+isOneToOne: false
+      referencedRelation: "therapists"
+      referencedColumns: ["id"]
+    }
                   ]
                 }
           }
@@ -405,6 +555,11 @@ isOneToOne: false
               "content": string,"created_at": string,"id": string,"is_favorite": boolean,"language": Database["public"]['Enums']["search_language"],"mood": Database["public"]['Enums']["journal_mood"],"rank": number,"tags": (string)[],"title": string,"updated_at": string
             }[]
                            },
+"list_therapists":
+{ Args: { "after_id"?: string,"after_name"?: string,"available_within_days"?: number,"page_size"?: number,"with_language"?: string,"with_session_type"?: Database["public"]['Enums']["therapy_session_type"],"with_specialty"?: Database["public"]['Enums']["therapy_specialty"] }; Returns: {
+              "acceptingNewClients": boolean,"bio": string,"currency": string,"duration": number,"experience": string,"hourlyRate": number,"id": string,"languages": (string)[],"name": string,"nextAvailable": string,"rating": number,"ratingCount": number,"sessionTypes": (Database["public"]['Enums']["therapy_session_type"])[],"specialties": (Database["public"]['Enums']["therapy_specialty"])[],"specialty": string,"timeZone": string,"yearsOfExperience": number
+            }[]
+                           },
 "mark_chat_read":
 { Args: { "message_id": string }; Returns: undefined
                            },
@@ -459,7 +614,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","chat_report_reason": "harassment"|"hate"|"self_harm_risk"|"spam"|"sexual_content"|"privacy"|"other","group_member_role": "member"|"moderator"|"owner","group_member_status": "pending"|"active"|"banned"|"left","group_privacy": "public"|"private","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch"
+            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","chat_report_reason": "harassment"|"hate"|"self_harm_risk"|"spam"|"sexual_content"|"privacy"|"other","group_member_role": "member"|"moderator"|"owner","group_member_status": "pending"|"active"|"banned"|"left","group_privacy": "public"|"private","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch","therapy_party": "client"|"therapist"|"system","therapy_session_status": "scheduled"|"confirmed"|"completed"|"cancelled"|"no-show","therapy_session_type": "video"|"phone"|"chat","therapy_specialty": "anxiety"|"depression"|"trauma"|"grief"|"relationships"|"stress"|"addiction"|"eating_disorders"|"ocd"|"adhd"|"sleep"|"self_esteem"|"family"|"lgbtq"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -575,7 +730,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"chat_queue_role": ["seeker", "listener"],"chat_queue_status": ["waiting", "matched", "cancelled", "expired"],"chat_report_reason": ["harassment", "hate", "self_harm_risk", "spam", "sexual_content", "privacy", "other"],"group_member_role": ["member", "moderator", "owner"],"group_member_status": ["pending", "active", "banned", "left"],"group_privacy": ["public", "private"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"]
+            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"chat_queue_role": ["seeker", "listener"],"chat_queue_status": ["waiting", "matched", "cancelled", "expired"],"chat_report_reason": ["harassment", "hate", "self_harm_risk", "spam", "sexual_content", "privacy", "other"],"group_member_role": ["member", "moderator", "owner"],"group_member_status": ["pending", "active", "banned", "left"],"group_privacy": ["public", "private"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"],"therapy_party": ["client", "therapist", "system"],"therapy_session_status": ["scheduled", "confirmed", "completed", "cancelled", "no-show"],"therapy_session_type": ["video", "phone", "chat"],"therapy_specialty": ["anxiety", "depression", "trauma", "grief", "relationships", "stress", "addiction", "eating_disorders", "ocd", "adhd", "sleep", "self_esteem", "family", "lgbtq"]
           }
         }
 } as const

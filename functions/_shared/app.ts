@@ -34,7 +34,8 @@ export function errorResponse(c: Context, error: HttpError): Response {
 }
 
 export function createFunctionApp(name: string): FunctionApp {
-  const app = new Hono<FunctionEnv>().basePath(`/${name}`);
+  // strict: false, so /booking/ and /booking are one route (clients and proxies add or drop the trailing slash).
+  const app = new Hono<FunctionEnv>({ strict: false }).basePath(`/${name}`);
 
   app.use('*', async (c, next) => {
     const started = performance.now();

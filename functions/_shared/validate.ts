@@ -3,7 +3,7 @@
  * before any database call.
  */
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { HttpError, validationError } from './errors.ts';
 
 export function parseWith<Schema extends z.ZodType>(schema: Schema, data: unknown, fieldPrefix?: string): z.output<Schema> {
@@ -31,3 +31,11 @@ export async function jsonBody<Schema extends z.ZodType>(c: Context, schema: Sch
 export function queryParams<Schema extends z.ZodType>(c: Context, schema: Schema): z.output<Schema> {
   return parseWith(schema, c.req.query());
 }
+
+/** A calendar date written YYYY-MM-DD (2025-02-30 is refused, not rolled over). */
+export const isoDate = z.string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2025-01-31')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'Not a calendar date');
+
+/** An instant with an explicit UTC offset or Z, e.g. 2025-01-15T10:00:00Z; a local time without offset is ambiguous. */
+export const isoInstant = z.iso.datetime({ offset: true, error: 'Use an ISO 8601 date-time with an offset, like 2025-01-15T10:00:00Z' });

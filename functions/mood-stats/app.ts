@@ -6,11 +6,7 @@
 import { z } from 'zod';
 import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
 import { asCaller } from '../_shared/db.ts';
-import { queryParams } from '../_shared/validate.ts';
-
-const isoDate = z.string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2025-01-31')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'Not a calendar date');
+import { isoDate, queryParams } from '../_shared/validate.ts';
 
 const statsQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() })
   .strict()

@@ -7,7 +7,9 @@ select set_eq(
   $$select c.relname::text from pg_class as c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'p')$$,
   array['profiles', 'public_profiles', 'my_profile', 'audit_log', 'journal_entries', 'mood_entries', 'goals', 'goal_progress',
         'achievements', 'user_achievements', 'goal_overview', 'my_achievements', 'my_timeline',
-        'helplines', 'chat_conversations', 'chat_messages', 'chat_conversation_list', 'group_categories', 'support_groups', 'group_messages', 'group_sessions'],
+        'helplines', 'chat_conversations', 'chat_messages', 'chat_conversation_list', 'group_categories', 'support_groups', 'group_messages', 'group_sessions',
+        'therapists', 'therapist_weekly_hours', 'therapist_date_overrides', 'therapist_session_notes', 'my_therapy_sessions',
+        'therapy_session_operations'],
   'IP-01: the exposed tables and views are exactly the ones this inventory covers');
 select set_eq(
   $$select p.proname::text from pg_proc as p where p.pronamespace = 'public'::regnamespace$$,
@@ -17,7 +19,7 @@ select set_eq(
         'leave_chat_conversation', 'report_chat_participant', 'moderation_chat_reports', 'moderation_remove_chat_message',
         'rate_chat_conversation', 'list_group_members', 'join_group', 'leave_group', 'moderate_group_member', 'group_heartbeat',
         'list_groups', 'send_group_message', 'list_group_messages', 'change_group_message',
-        'schedule_group_session', 'rsvp_group_session'],
+        'schedule_group_session', 'rsvp_group_session', 'list_therapists'],
   'IP-02: the exposed RPCs are exactly the ones this inventory covers');
 
 select results_eq($$
@@ -52,10 +54,16 @@ $$, $$values
   ('mood_entries',        true,  true,  true,  true),
   ('my_achievements',     true,  false, false, false),
   ('my_profile',          true,  false, false, false),
+  ('my_therapy_sessions', true,  false, false, false),
   ('my_timeline',         true,  false, false, false),
   ('profiles',            true,  false, true,  false),
   ('public_profiles',     true,  false, false, false),
   ('support_groups',      true,  true,  true,  false),
+  ('therapist_date_overrides', true, true, true, true),
+  ('therapist_session_notes', true, true, true,  true),
+  ('therapist_weekly_hours', true, true, true,  true),
+  ('therapists',          true,  true,  true,  false),
+  ('therapy_session_operations', true, false, false, false),
   ('user_achievements',   true,  false, false, false)
 $$, 'IP-05: what signed-in users may do to each table and view (insert and update on some columns only)');
 select ok(

@@ -4,7 +4,7 @@
  * must hold through the gateway too: routing, the JWT check, the error shape, CORS.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUser, env, expectErrorShape, forgedTokens, type TestUser, tokenFor } from '../support/stack.ts';
+import { adminSql, createUser, env, expectErrorShape, forgedTokens, type TestUser, tokenFor } from '../support/stack.ts';
 
 let member: TestUser;
 
@@ -75,6 +75,33 @@ describe('functions over HTTP', () => {
     expect(bad.status).toBe(400);
     expectErrorShape(await bad.json(), 400);
     expect((await call('/chat-match', { method: 'POST', body: '{}' })).status).toBe(401);
+  });
+
+  it('booking over HTTP: slots, a booking with an Idempotency-Key (retry returns it), the list, 400 and 401', async () => {
+    const [client, therapist] = await Promise.all([createUser('e2e-client'), createUser('e2e-therapist')]);
+    const sql = adminSql();
+    await sql`update public.profiles set role = 'therapist' where id = ${therapist.id}`;
+    await sql`insert into public.therapists (id, display_name, specialties, hourly_rate, minimum_notice_minutes)
+              values (${therapist.id}, 'Dr. E2E', '{grief}', 90, 0)`;
+    await sql`insert into public.therapist_weekly_hours (therapist_id, weekday, starts_at, ends_at)
+              select ${therapist.id}, d, '08:00', '20:00' from generate_series(1, 7) as d`;
+    const headers = { authorization: `Bearer ${await tokenFor(client)}`, 'content-type': 'application/json' };
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const slots = await call(`/booking/slots?therapistId=${therapist.id}&from=${day}&to=${day}&tz=UTC`, { headers });
+    expect(slots.status).toBe(200);
+    const [first] = (await slots.json()).slots as Array<{ start: string }>;
+    expect(first.start).toBe(`${day}T08:00:00+00:00`);
+    const booking = { method: 'POST', headers: { ...headers, 'idempotency-key': crypto.randomUUID() }, body: JSON.stringify({ therapistId: therapist.id, scheduledAt: first.start }) };
+    const booked = await call('/booking', booking);
+    expect(booked.status).toBe(201);
+    const session = await booked.json();
+    expect(session).toMatchObject({ therapist: { id: therapist.id, name: 'Dr. E2E', specialty: 'Grief & Loss' }, type: 'video', status: 'scheduled' });
+    expect((await (await call('/booking', booking)).json()).id).toBe(session.id);
+    expect((await (await call('/booking?status=upcoming', { headers })).json()).map((row: { id: string }) => row.id)).toEqual([session.id]);
+    const bad = await call('/booking', { method: 'POST', headers, body: JSON.stringify({ therapistId: therapist.id, scheduledAt: 'tomorrow' }) });
+    expect(bad.status).toBe(400);
+    expectErrorShape(await bad.json(), 400);
+    expect((await call('/booking', { method: 'POST', body: '{}' })).status).toBe(401);
   });
 
   it('answers an unknown function with a 404 in the error shape', async () => {

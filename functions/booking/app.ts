@@ -1,0 +1,144 @@
+/**
+ * /functions/v1/booking: the seed's therapy-session endpoints. Every rule lives in SQL (the therapy_sessions
+ * migration) and runs as the caller, so the guarantees are the database's: exclusion constraints make a double
+ * booking impossible (a lost race answers 409), a trigger enforces the status machine.
+ *   GET  /slots?therapistId&from&to&tz    bookable starts between two local dates, in tz (default: the caller's zone)
+ *   POST /            { therapistId, scheduledAt, type, notes }  + optional Idempotency-Key header   → 201 session
+ *   GET  /?status=upcoming|past&therapist=<id>                  the caller's sessions (seed GET /sessions)
+ *   PUT  /:id         { action: reschedule, scheduledAt } | { action: cancel, reason? } | { action: confirm }
+ *                     | { action: complete } | { action: no-show } | { action: request-reschedule, note? } → session
+ *   POST /:id/rate    { rating: 1-5, feedback? }                                                     → 201 session
+ * Sessions are answered in the seed's shape, from public.my_therapy_sessions as the caller.
+ */
+import { z } from 'zod';
+import { Constants, type Database } from '../../types/database.ts';
+import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
+import { asCaller, type Transaction } from '../_shared/db.ts';
+import { HttpError } from '../_shared/errors.ts';
+import { isoDate, isoInstant, jsonBody, parseWith, queryParams } from '../_shared/validate.ts';
+
+export type TherapySession = Database['public']['Views']['my_therapy_sessions']['Row'];
+export type BookableSlots = {
+  therapistId: string;
+  timeZone: string;
+  duration: number;
+  sessionTypes: Array<Database['public']['Enums']['therapy_session_type']>;
+  slots: Array<{ start: string; end: string; date: string }>;
+};
+
+const sessionType = z.enum(Constants.public.Enums.therapy_session_type);
+const sessionId = z.uuid({ error: 'Not a session id' });
+
+const slotsQuery = z.object({
+  therapistId: z.uuid(),
+  from: isoDate,
+  to: isoDate,
+  tz: z.string().min(1).max(64).optional(),
+}).strict().refine((query) => query.from <= query.to, { message: 'from must not be after to', path: ['from'] });
+
+const bookingRequest = z.object({
+  therapistId: z.uuid(),
+  scheduledAt: isoInstant,
+  type: sessionType.default('video'),
+  notes: z.string().max(2000).optional(),
+}).strict();
+
+/** Stripe-style: any printable ASCII up to 200 characters; a UUID per attempt is what clients should send. */
+const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key must be 1-200 printable ASCII characters').optional();
+
+const updateRequest = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('reschedule'), scheduledAt: isoInstant }).strict(),
+  z.object({ action: z.literal('cancel'), reason: z.string().max(500).optional() }).strict(),
+  z.object({ action: z.literal('confirm') }).strict(),
+  z.object({ action: z.literal('complete') }).strict(),
+  z.object({ action: z.literal('no-show') }).strict(),
+  z.object({ action: z.literal('request-reschedule'), note: z.string().max(500).optional() }).strict(),
+], { error: 'action must be one of reschedule, cancel, confirm, complete, no-show, request-reschedule' });
+
+const rateRequest = z.object({
+  rating: z.number().int().min(1).max(5),
+  feedback: z.string().max(2000).optional(),
+}).strict();
+
+const listQuery = z.object({
+  status: z.enum(['upcoming', 'past']).optional(),
+  therapist: z.uuid().optional(),
+}).strict();
+
+async function sessionAsCaller(tx: Transaction, id: string): Promise<TherapySession> {
+  const [row] = await tx<{ session: TherapySession }[]>`select to_jsonb(s) as session from public.my_therapy_sessions as s where s.id = ${id}`;
+  if (!row) throw new HttpError(404, 'No such session');
+  return row.session;
+}
+
+export const app = createFunctionApp('booking');
+
+app.get('/slots', requireUser, async (c) => {
+  const { therapistId, from, to, tz } = queryParams(c, slotsQuery);
+  const [row] = await asCaller(userClaims(c), (tx) =>
+    tx<{ slots: BookableSlots }[]>`select private.list_bookable_slots(${therapistId}, ${from}::date, ${to}::date, ${tz ?? null}) as slots`
+  );
+  c.header('cache-control', 'no-store');
+  return c.json(row.slots);
+});
+
+app.post('/', requireUser, async (c) => {
+  const key = parseWith(idempotencyKey, c.req.header('idempotency-key'), 'Idempotency-Key');
+  const { therapistId, scheduledAt, type, notes } = await jsonBody(c, bookingRequest);
+  const session = await asCaller(userClaims(c), async (tx) => {
+    const [{ id }] = await tx<{ id: string }[]>`
+      select private.book_therapy_session(${therapistId}, ${scheduledAt}::timestamptz, ${type}, ${notes ?? null}, ${key ?? null}) as id`;
+    return await sessionAsCaller(tx, id);
+  });
+  return c.json(session, 201);
+});
+
+app.get('/', requireUser, async (c) => {
+  const { status, therapist } = queryParams(c, listQuery);
+  const rows = await asCaller(userClaims(c), (tx) =>
+    tx<{ session: TherapySession }[]>`
+      select to_jsonb(s) as session from public.my_therapy_sessions as s
+      where (${status ?? null}::text is null or s.timing = ${status ?? null}::text)
+        and (${therapist ?? null}::uuid is null or s."therapistId" = ${therapist ?? null}::uuid)
+      -- Upcoming soonest first; past most recent first.
+      order by case when s.timing = 'upcoming' then s."scheduledAt" end, s."scheduledAt" desc
+      limit 200`
+  );
+  c.header('cache-control', 'no-store');
+  return c.json(rows.map((row) => row.session));
+});
+
+app.put('/:id', requireUser, async (c) => {
+  const id = parseWith(sessionId, c.req.param('id'), 'id');
+  const update = await jsonBody(c, updateRequest);
+  const session = await asCaller(userClaims(c), async (tx) => {
+    const [{ result }] = await (() => {
+      switch (update.action) {
+        case 'reschedule':
+          return tx<{ result: string }[]>`select private.reschedule_therapy_session(${id}, ${update.scheduledAt}::timestamptz) as result`;
+        case 'cancel':
+          return tx<{ result: string }[]>`select private.cancel_therapy_session(${id}, ${update.reason ?? null}) as result`;
+        case 'request-reschedule':
+          return tx<{ result: string }[]>`select private.request_therapy_reschedule(${id}, ${update.note ?? null}) as result`;
+        case 'confirm':
+        case 'complete':
+        case 'no-show': {
+          const status = { confirm: 'confirmed', complete: 'completed', 'no-show': 'no-show' }[update.action];
+          return tx<{ result: string }[]>`select private.set_therapy_session_status(${id}, ${status}) as result`;
+        }
+      }
+    })();
+    return await sessionAsCaller(tx, result);
+  });
+  return c.json(session);
+});
+
+app.post('/:id/rate', requireUser, async (c) => {
+  const id = parseWith(sessionId, c.req.param('id'), 'id');
+  const { rating, feedback } = await jsonBody(c, rateRequest);
+  const session = await asCaller(userClaims(c), async (tx) => {
+    await tx`select private.rate_therapy_session(${id}, ${rating}, ${feedback ?? null})`;
+    return await sessionAsCaller(tx, id);
+  });
+  return c.json(session, 201);
+});
