@@ -1,5 +1,5 @@
 /**
- * `npm run bench [functions] [profiles] [wellbeing] [chat] [groups]`: figures measured side by side in one run, never pass/fail on
+ * `npm run bench [functions] [profiles] [wellbeing] [chat] [groups] [therapy]`: figures measured side by side in one run, never pass/fail on
  * time, on a throwaway database. With no arguments, every section.
  *
  * Function overhead: p50/p99 latency and throughput of `health` (gateway + Hono app + one query as anon) and of
@@ -15,6 +15,7 @@ import { freePort, startThrowawayCluster } from './lib/postgres.ts';
 import { measurePublicProfilePages, populateProfiles, printPageFigures } from './bench/public-profiles.ts';
 import { measureChat, printChatFigures } from './bench/chat.ts';
 import { measureGroups, printGroupFigures } from './bench/groups.ts';
+import { measureTherapy, printTherapyFigures } from './bench/therapy.ts';
 import { summarize } from './bench/measure.ts';
 import { measureWellbeing, populateWellbeing, printWellbeingFigures } from './bench/wellbeing.ts';
 import { applyPlatformStandIn, bin, connect, demoAccounts, pushMigrations, repoRoot, startFunctions } from './lib/stack.ts';
@@ -90,7 +91,7 @@ async function userClaimsOf(url: string, userId: string): Promise<Record<string,
   }
 }
 
-const sections = ['functions', 'profiles', 'wellbeing', 'chat', 'groups'] as const;
+const sections = ['functions', 'profiles', 'wellbeing', 'chat', 'groups', 'therapy'] as const;
 type Section = (typeof sections)[number];
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !sections.includes(name as Section));
@@ -174,6 +175,12 @@ try {
     const figures = await step('Support groups: listing at scale, messages to a large group', () =>
       measureGroups(server.url, (message) => console.log(dim(`  … ${message}`))));
     printGroupFigures(figures);
+  }
+
+  if (wanted('therapy')) {
+    const figures = await step('Therapy: slots, booking under contention, the directory', () =>
+      measureTherapy(server.url, (message) => console.log(dim(`  … ${message}`))));
+    printTherapyFigures(figures);
   }
 } catch (error) {
   if (!(error instanceof Error && error.name === 'StepError')) console.error(error);
