@@ -908,6 +908,42 @@ create trigger profiles_cancel_sessions_of_deleted_account
   before delete on public.profiles
   for each row execute function private.cancel_sessions_of_deleted_account();
 
+-- Data export section: the caller's sessions as a client (with their ratings), and as a therapist their directory
+-- profile, availability, sessions (times and statuses, without the clients' cards) and private notes.
+create function private.export_therapy()
+returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'therapySessions', coalesce((
+      select jsonb_agg(to_jsonb(s) - 'client' - 'myRole' order by s."scheduledAt")
+      from public.my_therapy_sessions as s where s."myRole" = 'client'), '[]'),
+    'therapist', (
+      select jsonb_build_object(
+        'profile', to_jsonb(t),
+        'weeklyHours', coalesce((select jsonb_agg(to_jsonb(h) order by h.weekday, h.starts_at) from public.therapist_weekly_hours as h where h.therapist_id = t.id), '[]'),
+        'dateOverrides', coalesce((select jsonb_agg(to_jsonb(o) order by o.on_date, o.starts_at) from public.therapist_date_overrides as o where o.therapist_id = t.id), '[]'),
+        'sessions', coalesce((
+          select jsonb_agg(to_jsonb(s) - 'client' - 'notes' - 'rating' - 'feedback' - 'myRole' order by s."scheduledAt")
+          from public.my_therapy_sessions as s where s."myRole" = 'therapist'), '[]'),
+        'sessionNotes', coalesce((select jsonb_agg(to_jsonb(n) order by n.created_at) from public.therapist_session_notes as n where n.therapist_id = t.id), '[]'))
+      from public.therapists as t where t.id = (select auth.uid())));
+$$;
+comment on function private.export_therapy() is 'Data export section: therapy sessions as a client, and everything of a therapist''s own practice (no client identities).';
+
+create or replace function public.export_my_data()
+returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select private.export_identity() || private.export_wellbeing() || private.export_chat() || private.export_therapy();
+$$;
+
 revoke execute on all functions in schema private from public;
 revoke execute on function public.list_therapists(public.therapy_specialty, integer, text, public.therapy_session_type, integer, text, uuid) from public, anon;
 grant execute on function public.list_therapists(public.therapy_specialty, integer, text, public.therapy_session_type, integer, text, uuid) to authenticated;
@@ -921,6 +957,7 @@ grant execute on function
   private.set_therapy_session_status(uuid, public.therapy_session_status),
   private.request_therapy_reschedule(uuid, text),
   private.rate_therapy_session(uuid, integer, text),
+  private.export_therapy(),
   private.session_client_card(uuid),
   private.therapy_specialty_summary(public.therapy_specialty[]),
   private.therapy_specialty_label(public.therapy_specialty),

@@ -4,7 +4,7 @@
  * Idempotency-Key return the first booking; every route answers bad input with 400 and bad tokens with 401.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSql, createUser, expectErrorShape, forgedTokens, type TestUser, tokenFor } from '../support/stack.ts';
+import { adminSql, asUser, createUser, expectErrorShape, forgedTokens, type TestUser, tokenFor } from '../support/stack.ts';
 
 // More connections than the default pool, so that requests really overlap in the database.
 process.env.DB_POOL_MAX = '24';
@@ -190,6 +190,23 @@ describe('the booking routes', () => {
     expect(byTherapist.status).toBe(403);
     const [aggregate] = await adminSql()`select rating_count, rating_sum from public.therapists where id = ${therapist.id}`;
     expect(aggregate).toEqual({ rating_count: 1, rating_sum: 5 });
+  });
+
+  it('exports the client\'s sessions to the client, and the practice without client identities to the therapist', async () => {
+    const [other] = await Promise.all([createUser('export-client', { metadata: { firstName: 'Quinn', lastName: 'Exporter' } })]);
+    const booked = await call(other, 'POST', '/', { therapistId: therapist.id, scheduledAt: slotInDays(9), notes: 'about my sleep' });
+    expect(booked.status).toBe(201);
+    const session = (await booked.json()) as Json;
+    const clientExport = await asUser(other, async (tx) => (await tx<{ data: Json }[]>`select public.export_my_data() as data`)[0].data);
+    expect(clientExport.therapySessions).toEqual([expect.objectContaining({ id: session.id, notes: 'about my sleep', status: 'scheduled' })]);
+    expect(clientExport.therapist).toBeNull();
+    const therapistExport = await asUser(therapist, async (tx) => (await tx<{ data: Json }[]>`select public.export_my_data() as data`)[0].data);
+    const practice = therapistExport.therapist as { profile: Json; weeklyHours: unknown[]; sessions: Json[] };
+    expect(practice.profile).toMatchObject({ id: therapist.id, display_name: 'Dr. routes-therapist' });
+    expect(practice.weeklyHours).toHaveLength(7);
+    expect(practice.sessions.map((row) => row.id)).toContain(session.id);
+    const text = JSON.stringify(therapistExport);
+    for (const secret of [other.id, 'Quinn', 'Exporter', 'about my sleep']) expect(text).not.toContain(secret);
   });
 
   it.each([
