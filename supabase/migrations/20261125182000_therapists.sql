@@ -11,7 +11,8 @@
 -- * Slots are wall-clock times in the therapist's zone, stepped by slot_interval_minutes from the start of each range
 --   and converted to instants one day at a time, so 09:00 stays 09:00 across a DST change. A start that does not
 --   exist (spring forward) lands on the same instant as the next real one and is listed once; a session must end
---   inside its range in real elapsed time.
+--   inside its range in real elapsed time. An ambiguous wall-clock time (the repeated hour when clocks fall back) is
+--   read as standard time, as Postgres does, so a range starting inside that hour starts at its second occurrence.
 
 create extension if not exists btree_gist with schema extensions;
 

@@ -533,7 +533,7 @@ begin
     raise exception 'Sessions with this therapist must be booked at least % hours ahead', round(therapist.minimum_notice_minutes / 60.0, 1)
       using errcode = 'PT422';
   end if;
-  if assert_bookable.starts_at > now() + make_interval(days => therapist.booking_window_days) then
+  if assert_bookable.starts_at >= now() + make_interval(days => therapist.booking_window_days) then
     raise exception 'Sessions with this therapist can be booked at most % days ahead', therapist.booking_window_days using errcode = 'PT422';
   end if;
   if not exists (select 1 from private.therapist_open_slots(therapist.id, assert_bookable.starts_at, assert_bookable.starts_at + interval '1 minute') as s (slot_start)
