@@ -288,12 +288,6 @@ isOneToOne: true
       referencedRelation: "my_therapy_sessions"
       referencedColumns: ["id"]
     },{
-      foreignKeyName: "therapist_session_notes_session_id_fkey"
-      columns: ["session_id"]
-isOneToOne: true
-      referencedRelation: "therapy_session_operations"
-      referencedColumns: ["id"]
-    },{
       foreignKeyName: "therapist_session_notes_therapist_id_fkey"
       columns: ["therapist_id"]
 isOneToOne: false
@@ -433,12 +427,6 @@ isOneToOne: true
       referencedRelation: "my_therapy_sessions"
       referencedColumns: ["id"]
     },{
-      foreignKeyName: "therapy_sessions_rescheduled_from_fkey"
-      columns: ["rescheduledFrom"]
-isOneToOne: true
-      referencedRelation: "therapy_session_operations"
-      referencedColumns: ["id"]
-    },{
       foreignKeyName: "therapy_sessions_therapist_id_fkey"
       columns: ["therapistId"]
 isOneToOne: false
@@ -470,29 +458,11 @@ isOneToOne: false
                   ]
                 },"therapy_session_operations": {
                   Row: {
-                    "cancelled_at": string | null,"cancelled_by": Database["public"]['Enums']["therapy_party"] | null,"client_deleted": boolean | null,"created_at": string,"duration_minutes": number,"ends_at": string,"id": string,"is_late_cancellation": boolean,"rescheduled_from": string | null,"session_type": Database["public"]['Enums']["therapy_session_type"],"starts_at": string,"status": Database["public"]['Enums']["therapy_session_status"],"status_changed_at": string,"therapist_id": string | null,"therapist_name": string | null
+                    "cancelled_at": string | null,"cancelled_by": Database["public"]['Enums']["therapy_party"] | null,"client_deleted": boolean | null,"created_at": string | null,"duration_minutes": number | null,"ends_at": string | null,"id": string | null,"is_late_cancellation": boolean | null,"rescheduled_from": string | null,"session_type": Database["public"]['Enums']["therapy_session_type"] | null,"starts_at": string | null,"status": Database["public"]['Enums']["therapy_session_status"] | null,"status_changed_at": string | null,"therapist_id": string | null,"therapist_name": string | null
                   }
                   ComputedFields: never
                   Relationships: [
-                    {
-      foreignKeyName: "therapy_sessions_rescheduled_from_fkey"
-      columns: ["rescheduled_from"]
-isOneToOne: true
-      referencedRelation: "my_therapy_sessions"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "therapy_sessions_rescheduled_from_fkey"
-      columns: ["rescheduled_from"]
-isOneToOne: true
-      referencedRelation: "therapy_session_operations"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "therapy_sessions_therapist_id_fkey"
-      columns: ["therapist_id"]
-isOneToOne: false
-      referencedRelation: "therapists"
-      referencedColumns: ["id"]
-    }
+                    
                   ]
                 }
           }

@@ -80,16 +80,33 @@ create unique index therapy_sessions_client_id_idempotency_key_idx on private.th
   where idempotency_key is not null;
 
 alter table private.therapy_sessions enable row level security;
-grant select on table private.therapy_sessions to authenticated;
--- The two parties; admins too, for the operations view (the parties' view filters admins to their own sessions).
-create policy therapy_sessions_select_parties_admins on private.therapy_sessions
+-- Every column but client_id and idempotency_key: the client's account id is never readable by the therapist (the
+-- view shows the client's masked card instead), as chat withholds participants' accounts.
+grant select (
+  id, therapist_id, starts_at, duration_minutes, buffer_before_minutes, buffer_after_minutes, ends_at, occupied, session_type,
+  status, client_note, rescheduled_from, cancelled_at, cancelled_by, cancellation_reason, is_late_cancellation,
+  reschedule_requested_at, reschedule_request_note, status_changed_at, created_at
+) on table private.therapy_sessions to authenticated;
+create policy therapy_sessions_select_parties on private.therapy_sessions
   for select to authenticated
-  using (client_id = (select auth.uid()) or therapist_id = (select auth.uid()) or (select private.caller_role()) = 'admin');
+  using (client_id = (select auth.uid()) or therapist_id = (select auth.uid()));
+
+-- The therapists the caller has sessions with as a client. security definer: client_id is not readable by callers.
+create function private.therapists_of_caller()
+returns setof uuid
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select distinct s.therapist_id from private.therapy_sessions as s where s.client_id = auth.uid() and s.therapist_id is not null;
+$$;
+comment on function private.therapists_of_caller() is 'Therapists the caller has (had) sessions with as a client.';
 
 -- Clients keep seeing the therapists they have sessions with, listed or not (their session history names them).
 alter policy therapists_select_listed_or_own on public.therapists
   using ((is_listed and is_active) or id = (select auth.uid()) or (select private.caller_role()) = 'admin'
-         or id in (select s.therapist_id from private.therapy_sessions as s where s.client_id = (select auth.uid())));
+         or id in (select private.therapists_of_caller()));
 
 -- The status machine and the fields that never change, for every writer (functions, Studio, the service role).
 create function private.check_therapy_session_change()
@@ -799,7 +816,7 @@ comment on function private.rate_therapy_session(uuid, integer, text) is 'The cl
 
 -- What the therapist sees of a client: the client's privacy-masked public card, and only for their own clients.
 -- security definer: cards are not readable by account id through the API.
-create function private.session_client_card(client_id uuid)
+create function private.session_client_card(session_id uuid)
 returns jsonb
 language sql
 stable
@@ -809,23 +826,23 @@ as $$
   select jsonb_build_object(
     'id', c.id, 'name', c.display_name, 'isPseudonym', c.is_pseudonym, 'avatarPath', c.avatar_path, 'phone', c.phone,
     'dateOfBirth', c.date_of_birth, 'location', c.location, 'occupation', c.occupation, 'interests', c.interests)
-  from private.profile_cards as c
-  where c.profile_id = session_client_card.client_id
-    and exists (select 1 from private.therapy_sessions as s where s.client_id = session_client_card.client_id and s.therapist_id = auth.uid());
+  from private.therapy_sessions as s
+  join private.profile_cards as c on c.profile_id = s.client_id
+  where s.id = session_client_card.session_id and s.therapist_id = auth.uid();
 $$;
-comment on function private.session_client_card(uuid) is 'A client''s public card (privacy settings applied) for a therapist who has a session with them; null otherwise.';
+comment on function private.session_client_card(uuid) is 'The client''s public card (privacy settings applied) of a session, for that session''s therapist; null otherwise.';
 
--- GET /sessions in the seed's shape, for both parties. RLS limits rows to the caller's sessions; the where clause keeps
--- admins (who may read all sessions for operations) to their own here too.
+-- GET /sessions in the seed's shape, for both parties: RLS limits rows to the caller's sessions, in which the caller is
+-- the therapist or else the client (nobody books themselves).
 create view public.my_therapy_sessions with (security_invoker = true) as
   select s.id,
          initcap(s.session_type::text) || ' session with ' || coalesce(t.display_name, 'a former therapist') as title,
          jsonb_build_object('id', s.therapist_id, 'name', coalesce(t.display_name, '[deleted therapist]'),
                             'specialty', private.therapy_specialty_summary(t.specialties)) as therapist,
          s.therapist_id as "therapistId",
-         case when s.client_id = (select auth.uid()) then 'client' else 'therapist' end as "myRole",
+         case when s.therapist_id = (select auth.uid()) then 'therapist' else 'client' end as "myRole",
          case when s.therapist_id = (select auth.uid()) then
-           coalesce(private.session_client_card(s.client_id), jsonb_build_object('id', null, 'name', '[deleted user]'))
+           coalesce(private.session_client_card(s.id), jsonb_build_object('id', null, 'name', '[deleted user]'))
          end as client,
          s.starts_at as "scheduledAt",
          s.ends_at as "endsAt",
@@ -847,24 +864,37 @@ create view public.my_therapy_sessions with (security_invoker = true) as
          s.created_at as "createdAt"
   from private.therapy_sessions as s
   left join public.therapists as t on t.id = s.therapist_id
-  left join private.therapy_session_ratings as r on r.session_id = s.id
-  where s.client_id = (select auth.uid()) or s.therapist_id = (select auth.uid());
+  left join private.therapy_session_ratings as r on r.session_id = s.id;
 comment on view public.my_therapy_sessions is
   'GET /sessions: the caller''s sessions as client or therapist, in the seed''s shape. Filter timing = upcoming | past and therapistId; order by scheduledAt. A therapist sees the client''s privacy-masked card (client), never the rating; the client sees their own rating.';
 revoke all on table public.my_therapy_sessions from anon, authenticated;
 grant select on table public.my_therapy_sessions to authenticated;
 
 -- For admins (Studio and the app's admin screens): operational facts of every session, without the client's identity,
--- notes or feedback.
-create view public.therapy_session_operations with (security_invoker = true) as
-  select s.id, s.therapist_id, t.display_name as therapist_name, s.starts_at, s.ends_at, s.duration_minutes, s.session_type,
-         s.status, s.cancelled_at, s.cancelled_by, s.is_late_cancellation, s.rescheduled_from, s.client_id is null as client_deleted,
-         s.created_at, s.status_changed_at
+-- notes or feedback. security definer: admins are not parties to the sessions, and RLS shows sessions to parties only.
+create function private.therapy_session_operations()
+returns table (
+  id uuid, therapist_id uuid, therapist_name text, starts_at timestamptz, ends_at timestamptz, duration_minutes integer,
+  session_type public.therapy_session_type, status public.therapy_session_status, cancelled_at timestamptz,
+  cancelled_by public.therapy_party, is_late_cancellation boolean, rescheduled_from uuid, client_deleted boolean,
+  created_at timestamptz, status_changed_at timestamptz)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select s.id, s.therapist_id, t.display_name, s.starts_at, s.ends_at, s.duration_minutes, s.session_type, s.status,
+         s.cancelled_at, s.cancelled_by, s.is_late_cancellation, s.rescheduled_from, s.client_id is null, s.created_at, s.status_changed_at
   from private.therapy_sessions as s
   left join public.therapists as t on t.id = s.therapist_id
   where (select private.caller_role()) = 'admin';
+$$;
+comment on function private.therapy_session_operations() is 'Rows of public.therapy_session_operations: every session for admins, nothing for anyone else.';
+
+create view public.therapy_session_operations with (security_invoker = true) as
+  select * from private.therapy_session_operations();
 comment on view public.therapy_session_operations is
-  'Admins only: every session''s schedule and status facts (no client identity, notes or ratings), for operations such as no-show and late-cancellation rates.';
+  'Admins only (empty for everyone else): every session''s schedule and status facts (no client identity, notes or ratings), for operations such as no-show and late-cancellation rates.';
 revoke all on table public.therapy_session_operations from anon, authenticated;
 grant select on table public.therapy_session_operations to authenticated;
 
@@ -884,7 +914,8 @@ create or replace view public.my_timeline with (security_invoker = true) as
          'Therapy session with ' || coalesce(t.display_name, 'a former therapist'), null, 'therapy_session'
   from private.therapy_sessions as s
   left join public.therapists as t on t.id = s.therapist_id
-  where s.client_id = (select auth.uid()) and s.status = 'completed';
+  -- RLS leaves the caller's sessions; those where they are not the therapist are theirs as the client.
+  where s.therapist_id is distinct from (select auth.uid()) and s.status = 'completed';
 comment on view public.my_timeline is
   'GET /progress/timeline: the caller''s milestones (achievements, completed goals, completed therapy sessions), in the seed''s shape. Order by occurred_at desc, id desc; page with occurred_at/id of the last row.';
 
@@ -959,6 +990,8 @@ grant execute on function
   private.rate_therapy_session(uuid, integer, text),
   private.export_therapy(),
   private.session_client_card(uuid),
+  private.therapists_of_caller(),
+  private.therapy_session_operations(),
   private.therapy_specialty_summary(public.therapy_specialty[]),
   private.therapy_specialty_label(public.therapy_specialty),
   private.plus_minutes(timestamptz, integer),
