@@ -669,6 +669,22 @@ end;
 $$;
 comment on function private.lock_callers_therapy_session(uuid) is 'Locks a session of the caller (404 otherwise) and returns it with the caller''s party.';
 
+-- The one way a session becomes cancelled: who, why, when, and whether it was late (inside the therapist's
+-- late-cancellation window; never for the system's own cancellations).
+create function private.mark_session_cancelled(session_id uuid, cancelled_by public.therapy_party, reason text)
+returns void
+language sql
+set search_path = ''
+as $$
+  update private.therapy_sessions as s
+  set status = 'cancelled', cancelled_at = now(), cancelled_by = mark_session_cancelled.cancelled_by,
+      cancellation_reason = nullif(btrim(reason), ''),
+      is_late_cancellation = mark_session_cancelled.cancelled_by <> 'system' and now() > s.starts_at - make_interval(hours => coalesce(
+        (select t.late_cancellation_hours from public.therapists as t where t.id = s.therapist_id), 0))
+  where s.id = mark_session_cancelled.session_id;
+$$;
+comment on function private.mark_session_cancelled(uuid, public.therapy_party, text) is 'Cancels a session, recording who, why, when and whether it was late.';
+
 -- PUT /functions/v1/booking/:id { action: reschedule }. The client moves the session to another bookable start of the
 -- same therapist: the old one is cancelled (reason Rescheduled) and the new one booked in one transaction, so a
 -- refused or lost new slot leaves the old booking as it was. Retrying with the same start returns the same session.
@@ -700,11 +716,7 @@ begin
   if (locked.session).starts_at = reschedule_therapy_session.starts_at then
     raise exception 'The session is already at that time' using errcode = 'PT422';
   end if;
-  update private.therapy_sessions as s
-  set status = 'cancelled', cancelled_at = now(), cancelled_by = 'client', cancellation_reason = 'Rescheduled',
-      is_late_cancellation = now() > (locked.session).starts_at - make_interval(hours => coalesce(
-        (select t.late_cancellation_hours from public.therapists as t where t.id = s.therapist_id), 0))
-  where s.id = (locked.session).id;
+  perform private.mark_session_cancelled((locked.session).id, 'client', 'Rescheduled');
   therapist := private.assert_bookable((locked.session).therapist_id, starts_at, (locked.session).session_type, auth.uid(), false);
   return private.insert_therapy_session(therapist, auth.uid(), starts_at, (locked.session).session_type,
                                         (locked.session).client_note, null, (locked.session).id);
@@ -727,11 +739,7 @@ begin
   if (locked.session).status not in ('scheduled', 'confirmed') then
     raise exception 'A % session cannot be cancelled', (locked.session).status using errcode = 'PT409';
   end if;
-  update private.therapy_sessions as s
-  set status = 'cancelled', cancelled_at = now(), cancelled_by = locked.party, cancellation_reason = nullif(btrim(reason), ''),
-      is_late_cancellation = now() > s.starts_at - make_interval(hours => coalesce(
-        (select t.late_cancellation_hours from public.therapists as t where t.id = s.therapist_id), 0))
-  where s.id = (locked.session).id;
+  perform private.mark_session_cancelled((locked.session).id, locked.party, reason);
   return (locked.session).id;
 end;
 $$;
@@ -928,8 +936,8 @@ security definer
 set search_path = ''
 as $$
 begin
-  update private.therapy_sessions as s
-  set status = 'cancelled', cancelled_at = now(), cancelled_by = 'system', cancellation_reason = 'Account deleted'
+  perform private.mark_session_cancelled(s.id, 'system', 'Account deleted')
+  from private.therapy_sessions as s
   where old.id in (s.client_id, s.therapist_id) and s.status in ('scheduled', 'confirmed') and s.starts_at > now();
   return old;
 end;
