@@ -4,10 +4,11 @@
  *   migrations + seed via `supabase db push` → edge functions on Deno at :54321/functions/v1/<name>.
  * `npm run reset` (`--reset`) deletes the embedded database first. Ctrl-C stops everything.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DatabaseServer, startEmbeddedPostgres } from './lib/postgres.ts';
-import { applyPlatformStandIn, demoAccounts, type FunctionsServer, pushMigrations, repoRoot, startFunctions, writeEnvFile } from './lib/stack.ts';
+import { generateVapidKeys } from '../functions/_shared/push.ts';
+import { applyPlatformStandIn, demoAccounts, type FunctionsServer, pushMigrations, repoRoot, startFunctions, type VapidEnv, writeEnvFile } from './lib/stack.ts';
 import { bold, dim, green, step, StepError } from './lib/steps.ts';
 import { apiKey, jwtSecret, userAccessToken } from './lib/tokens.ts';
 
@@ -21,10 +22,44 @@ const reset = process.argv.includes('--reset');
 let database: DatabaseServer | undefined;
 let functions: FunctionsServer | undefined;
 let stopping = false;
+let deliveryTimer: NodeJS.Timeout | undefined;
+
+/** The local VAPID pair: generated on the first start and kept, so browsers' subscriptions stay valid across restarts. */
+function localVapidKeys(): VapidEnv {
+  const file = join(repoRoot, '.healspace', 'vapid.json');
+  if (!existsSync(file)) {
+    mkdirSync(join(repoRoot, '.healspace'), { recursive: true });
+    writeFileSync(file, JSON.stringify({ ...generateVapidKeys(), subject: 'mailto:dev@healspace.local' }, null, 2), { mode: 0o600 });
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as VapidEnv;
+}
+
+/**
+ * What pg_cron + pg_net do on hosted Supabase (see the notifications migration), on a timer: one delivery worker pass
+ * every 10 seconds, as the service role. Logs only passes that did something.
+ */
+function startDeliveryWorker(functionsUrl: string, serviceRoleKey: string): NodeJS.Timeout {
+  let running = false;
+  return setInterval(async () => {
+    if (running || stopping) return;
+    running = true;
+    try {
+      const response = await fetch(`${functionsUrl}/notifications/process`, { method: 'POST', headers: { authorization: `Bearer ${serviceRoleKey}` } });
+      const summary = (await response.json()) as { remindersSent?: number; batches?: number; pushes?: Record<string, number> };
+      if (!response.ok) console.log(dim(`[delivery] ${response.status} ${JSON.stringify(summary)}`));
+      else if (summary.remindersSent || summary.batches) console.log(dim(`[delivery] ${JSON.stringify(summary)}`));
+    } catch (error) {
+      if (!stopping) console.log(dim(`[delivery] ${error instanceof Error ? error.message : String(error)}`));
+    } finally {
+      running = false;
+    }
+  }, 10_000);
+}
 
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    clearInterval(deliveryTimer);
     console.log(dim('\nStopping…'));
     await functions?.stop().catch(() => undefined);
     await database?.stop().catch(() => undefined);
@@ -61,14 +96,17 @@ async function main(): Promise<void> {
   const anonKey = await apiKey('anon', secret);
   const serviceRoleKey = await apiKey('service_role', secret);
 
+  const vapid = await step('Web Push: VAPID keys (generated once, kept in .healspace/vapid.json)', async () => localVapidKeys());
+
   functions = await step(`Edge functions: Deno on ${apiUrl}/functions/v1`, () =>
-    startFunctions(functionsPort, { dbUrl, apiUrl, anonKey, serviceRoleKey, jwtSecret: secret }, (line) => {
+    startFunctions(functionsPort, { dbUrl, apiUrl, anonKey, serviceRoleKey, jwtSecret: secret, vapid }, (line) => {
       if (!stopping) console.log(dim(`[functions] ${line}`));
     })
   );
 
-  const vars = { API_URL: apiUrl, FUNCTIONS_URL: `${apiUrl}/functions/v1`, DB_URL: dbUrl, JWT_SECRET: secret, ANON_KEY: anonKey, SERVICE_ROLE_KEY: serviceRoleKey };
+  const vars = { API_URL: apiUrl, FUNCTIONS_URL: `${apiUrl}/functions/v1`, DB_URL: dbUrl, JWT_SECRET: secret, ANON_KEY: anonKey, SERVICE_ROLE_KEY: serviceRoleKey, VAPID_PUBLIC_KEY: vapid.publicKey };
   writeEnvFile(envFile, vars);
+  deliveryTimer = startDeliveryWorker(`${apiUrl}/functions/v1`, serviceRoleKey);
 
   const accounts = await demoAccounts(dbUrl);
   console.log(`\n${green(bold('HealSpace is running.'))}`);

@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DatabaseServer, freePort, runCommand, startEmbeddedPostgres, startThrowawayCluster, temporaryDirectoryForPostgres } from './lib/postgres.ts';
-import { applyPlatformStandIn, bin, type FunctionsServer, generateTypes, installTestTooling, pushMigrations, repoRoot, startFunctions, supabaseCli } from './lib/stack.ts';
+import { generateVapidKeys } from '../functions/_shared/push.ts';
+import { applyPlatformStandIn, bin, type FunctionsServer, generateTypes, installTestTooling, pushMigrations, repoRoot, startFunctions, supabaseCli, vapidVariables } from './lib/stack.ts';
 import { bold, dim, green, red, seconds, step } from './lib/steps.ts';
 import { apiKey, jwtSecret } from './lib/tokens.ts';
 
@@ -166,10 +167,11 @@ async function databaseAndSuites(): Promise<void> {
   const secret = jwtSecret();
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
+  const vapid = { ...generateVapidKeys(), subject: 'mailto:tests@healspace.local' };
   try {
     await step('Test helpers and pgTAP', () => installTestTooling(server.url));
     functions = await step('Edge functions on Deno (test instance)', async () =>
-      startFunctions(port, { dbUrl: server.url, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret }, () => {})
+      startFunctions(port, { dbUrl: server.url, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret, vapid }, () => {})
     );
     cleanups.push(() => functions.stop());
   } catch (error) {
@@ -183,6 +185,7 @@ async function databaseAndSuites(): Promise<void> {
       DB_URL: server.url, JWT_SECRET: secret, FUNCTIONS_URL: functions.url, API_URL: apiUrl,
       // What the edge runtime gives a function, for the suites that run function apps in-process.
       SUPABASE_DB_URL: server.url, SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: await apiKey('service_role', secret),
+      ...vapidVariables(vapid),
     }),
   ]);
 }

@@ -215,6 +215,84 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"notification_preferences": {
+                  Row: {
+                    "in_app": boolean,"push": boolean,"type": Database["public"]['Enums']["notification_type"],"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "in_app"?: boolean,"push"?: boolean,"type": Database["public"]['Enums']["notification_type"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "in_app"?: boolean,"push"?: boolean,"type"?: Database["public"]['Enums']["notification_type"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "notification_preferences_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "my_profile"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "notification_preferences_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"notification_settings": {
+                  Row: {
+                    "push_previews": boolean,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "push_previews"?: boolean,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "push_previews"?: boolean,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "notification_settings_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "my_profile"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "notification_settings_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"notifications": {
+                  Row: {
+                    "body": string,"collapse_key": string | null,"created_at": string,"data": NonNullable<Json>,"event_count": number,"id": string,"read_at": string | null,"title": string,"type": Database["public"]['Enums']["notification_type"],"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body": string,"collapse_key"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"event_count"?: number,"id"?: string,"read_at"?: string | null,"title": string,"type": Database["public"]['Enums']["notification_type"],"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "body"?: string,"collapse_key"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"event_count"?: number,"id"?: string,"read_at"?: string | null,"title"?: string,"type"?: Database["public"]['Enums']["notification_type"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "notifications_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "my_profile"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "notifications_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"profiles": {
                   Row: {
                     "allow_messages": boolean,"anonymous_mode": boolean,"avatar_path": string | null,"bio": string | null,"created_at": string,"date_of_birth": string | null,"display_name": string | null,"email": string | null,"first_name": string | null,"hide_date_of_birth": boolean,"hide_interests": boolean,"hide_location": boolean,"hide_occupation": boolean,"hide_phone": boolean,"id": string,"interests": (string)[],"is_active": boolean,"is_anonymous": boolean,"is_listener": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"pseudonym": string,"public_id": string,"role": Database["public"]['Enums']["app_role"],"show_activity": boolean,"time_zone": string,"updated_at": string
@@ -228,6 +306,32 @@ isOneToOne: false
                   }
                   Relationships: [
                     
+                  ]
+                },"push_subscriptions": {
+                  Row: {
+                    "auth": string,"created_at": string,"endpoint": string,"expiration_time": string | null,"id": string,"last_error": string | null,"last_status": number | null,"last_used_at": string | null,"p256dh": string,"user_agent": string | null,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auth": string,"created_at"?: string,"endpoint": string,"expiration_time"?: string | null,"id"?: string,"last_error"?: string | null,"last_status"?: number | null,"last_used_at"?: string | null,"p256dh": string,"user_agent"?: string | null,"user_id": string
+                  }
+                  Update: {
+                    "auth"?: string,"created_at"?: string,"endpoint"?: string,"expiration_time"?: string | null,"id"?: string,"last_error"?: string | null,"last_status"?: number | null,"last_used_at"?: string | null,"p256dh"?: string,"user_agent"?: string | null,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "push_subscriptions_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "my_profile"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "push_subscriptions_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
                   ]
                 },"support_groups": {
                   Row: {
@@ -400,6 +504,14 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"my_notification_preferences": {
+                  Row: {
+                    "in_app": boolean | null,"push": boolean | null,"type": Database["public"]['Enums']["notification_type"] | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
                 },"my_profile": {
                   Row: {
                     "avatarPath": string | null,"bio": string | null,"createdAt": string,"dateOfBirth": string | null,"email": string | null,"firstName": string | null,"id": string,"interests": (string)[],"isActive": boolean,"isAnonymous": boolean,"lastName": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"privacySettings": Json | null,"pseudonym": string,"publicId": string,"role": Database["public"]['Enums']["app_role"],"timeZone": string,"updatedAt": string
@@ -530,6 +642,9 @@ isOneToOne: false
               "acceptingNewClients": boolean,"bio": string,"currency": string,"duration": number,"experience": string,"hourlyRate": number,"id": string,"languages": (string)[],"name": string,"nextAvailable": string,"rating": number,"ratingCount": number,"sessionTypes": (Database["public"]['Enums']["therapy_session_type"])[],"specialties": (Database["public"]['Enums']["therapy_specialty"])[],"specialty": string,"timeZone": string,"yearsOfExperience": number
             }[]
                            },
+"mark_all_notifications_read":
+{ Args: Record<PropertyKey, never>; Returns: number
+                           },
 "mark_chat_read":
 { Args: { "message_id": string }; Returns: undefined
                            },
@@ -554,6 +669,9 @@ isOneToOne: false
                            },
 "rate_chat_conversation":
 { Args: { "comment"?: string,"conversation_id": string,"stars": number }; Returns: undefined
+                           },
+"register_push_subscription":
+{ Args: { "auth": string,"endpoint": string,"expiration_time"?: string,"p256dh": string,"user_agent"?: string }; Returns: string
                            },
 "report_chat_participant":
 { Args: { "description"?: string,"message_ids"?: (string)[],"participant_id": string,"reason": Database["public"]['Enums']["chat_report_reason"] }; Returns: string
@@ -584,7 +702,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","chat_report_reason": "harassment"|"hate"|"self_harm_risk"|"spam"|"sexual_content"|"privacy"|"other","group_member_role": "member"|"moderator"|"owner","group_member_status": "pending"|"active"|"banned"|"left","group_privacy": "public"|"private","journal_mood": "happy"|"neutral"|"sad","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch","therapy_party": "client"|"therapist"|"system","therapy_session_status": "scheduled"|"confirmed"|"completed"|"cancelled"|"no-show","therapy_session_type": "video"|"phone"|"chat","therapy_specialty": "anxiety"|"depression"|"trauma"|"grief"|"relationships"|"stress"|"addiction"|"eating_disorders"|"ocd"|"adhd"|"sleep"|"self_esteem"|"family"|"lgbtq"
+            "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","chat_report_reason": "harassment"|"hate"|"self_harm_risk"|"spam"|"sexual_content"|"privacy"|"other","group_member_role": "member"|"moderator"|"owner","group_member_status": "pending"|"active"|"banned"|"left","group_privacy": "public"|"private","journal_mood": "happy"|"neutral"|"sad","notification_type": "session_reminder"|"session_update"|"chat_message"|"group_message"|"achievement"|"system","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch","therapy_party": "client"|"therapist"|"system","therapy_session_status": "scheduled"|"confirmed"|"completed"|"cancelled"|"no-show","therapy_session_type": "video"|"phone"|"chat","therapy_specialty": "anxiety"|"depression"|"trauma"|"grief"|"relationships"|"stress"|"addiction"|"eating_disorders"|"ocd"|"adhd"|"sleep"|"self_esteem"|"family"|"lgbtq"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -700,7 +818,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"chat_queue_role": ["seeker", "listener"],"chat_queue_status": ["waiting", "matched", "cancelled", "expired"],"chat_report_reason": ["harassment", "hate", "self_harm_risk", "spam", "sexual_content", "privacy", "other"],"group_member_role": ["member", "moderator", "owner"],"group_member_status": ["pending", "active", "banned", "left"],"group_privacy": ["public", "private"],"journal_mood": ["happy", "neutral", "sad"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"],"therapy_party": ["client", "therapist", "system"],"therapy_session_status": ["scheduled", "confirmed", "completed", "cancelled", "no-show"],"therapy_session_type": ["video", "phone", "chat"],"therapy_specialty": ["anxiety", "depression", "trauma", "grief", "relationships", "stress", "addiction", "eating_disorders", "ocd", "adhd", "sleep", "self_esteem", "family", "lgbtq"]
+            "app_role": ["client", "therapist", "admin"],"chat_conversation_kind": ["matched", "direct"],"chat_queue_role": ["seeker", "listener"],"chat_queue_status": ["waiting", "matched", "cancelled", "expired"],"chat_report_reason": ["harassment", "hate", "self_harm_risk", "spam", "sexual_content", "privacy", "other"],"group_member_role": ["member", "moderator", "owner"],"group_member_status": ["pending", "active", "banned", "left"],"group_privacy": ["public", "private"],"journal_mood": ["happy", "neutral", "sad"],"notification_type": ["session_reminder", "session_update", "chat_message", "group_message", "achievement", "system"],"search_language": ["simple", "english", "german", "french", "spanish", "portuguese", "italian", "dutch"],"therapy_party": ["client", "therapist", "system"],"therapy_session_status": ["scheduled", "confirmed", "completed", "cancelled", "no-show"],"therapy_session_type": ["video", "phone", "chat"],"therapy_specialty": ["anxiety", "depression", "trauma", "grief", "relationships", "stress", "addiction", "eating_disorders", "ocd", "adhd", "sleep", "self_esteem", "family", "lgbtq"]
           }
         }
 } as const

@@ -50,7 +50,14 @@ export async function pushMigrations(url: string): Promise<string> {
 
 export type FunctionsServer = { url: string; process: ChildProcess; stop(): Promise<void> };
 
-export type FunctionsEnv = { dbUrl: string; apiUrl: string; anonKey: string; serviceRoleKey: string; jwtSecret: string };
+/** VAPID keys for Web Push: a local pair `npm start` keeps in .healspace/vapid.json, a fresh one per `npm test`. */
+export type VapidEnv = { publicKey: string; privateKey: string; subject: string };
+export type FunctionsEnv = { dbUrl: string; apiUrl: string; anonKey: string; serviceRoleKey: string; jwtSecret: string; vapid?: VapidEnv };
+
+/** The environment variables the notifications function reads its VAPID keys from. */
+export function vapidVariables(vapid: VapidEnv | undefined): Record<string, string> {
+  return vapid ? { VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey, VAPID_SUBJECT: vapid.subject } : {};
+}
 
 /** Starts the Deno functions gateway and waits until `health` answers. `onLog` receives its output lines. */
 export async function startFunctions(port: number, env: FunctionsEnv, onLog: (line: string) => void): Promise<FunctionsServer> {
@@ -70,6 +77,7 @@ export async function startFunctions(port: number, env: FunctionsEnv, onLog: (li
       SUPABASE_SERVICE_ROLE_KEY: env.serviceRoleKey,
       SUPABASE_DB_URL: env.dbUrl,
       JWT_SECRET: env.jwtSecret,
+      ...vapidVariables(env.vapid),
     },
   });
   let recent: string[] = [];

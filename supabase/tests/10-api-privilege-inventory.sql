@@ -9,7 +9,8 @@ select set_eq(
         'achievements', 'user_achievements', 'goal_overview', 'my_achievements', 'my_timeline',
         'helplines', 'chat_conversations', 'chat_messages', 'chat_conversation_list', 'group_categories', 'support_groups', 'group_messages', 'group_sessions',
         'therapists', 'therapist_weekly_hours', 'therapist_date_overrides', 'therapist_session_notes', 'my_therapy_sessions',
-        'therapy_session_operations'],
+        'therapy_session_operations', 'push_subscriptions', 'notifications', 'notification_preferences', 'notification_settings',
+        'my_notification_preferences'],
   'IP-01: the exposed tables and views are exactly the ones this inventory covers');
 select set_eq(
   $$select p.proname::text from pg_proc as p where p.pronamespace = 'public'::regnamespace$$,
@@ -19,7 +20,8 @@ select set_eq(
         'leave_chat_conversation', 'report_chat_participant', 'moderation_chat_reports', 'moderation_remove_chat_message',
         'rate_chat_conversation', 'list_group_members', 'join_group', 'leave_group', 'moderate_group_member', 'group_heartbeat',
         'list_groups', 'send_group_message', 'list_group_messages', 'change_group_message',
-        'schedule_group_session', 'rsvp_group_session', 'list_therapists'],
+        'schedule_group_session', 'rsvp_group_session', 'list_therapists',
+        'register_push_subscription', 'mark_all_notifications_read'],
   'IP-02: the exposed RPCs are exactly the ones this inventory covers');
 
 select results_eq($$
@@ -53,11 +55,16 @@ $$, $$values
   ('journal_entries',     true,  true,  true,  true),
   ('mood_entries',        true,  true,  true,  true),
   ('my_achievements',     true,  false, false, false),
+  ('my_notification_preferences', true, false, false, false),
   ('my_profile',          true,  false, false, false),
   ('my_therapy_sessions', true,  false, false, false),
   ('my_timeline',         true,  false, false, false),
+  ('notification_preferences', true, true, true, true),
+  ('notification_settings', true, true, true,  true),
+  ('notifications',       true,  false, true,  true),
   ('profiles',            true,  false, true,  false),
   ('public_profiles',     true,  false, false, false),
+  ('push_subscriptions',  true,  false, false, true),
   ('support_groups',      true,  true,  true,  false),
   ('therapist_date_overrides', true, true, true, true),
   ('therapist_session_notes', true, true, true,  true),

@@ -1,0 +1,58 @@
+/**
+ * /functions/v1/notifications: the seed's POST /notifications/send, the VAPID public key, and the delivery worker.
+ *   GET  /vapid-public-key   → { publicKey }  (no token: the browser needs it to subscribe)
+ *   POST /send   { userId, title, body, type?, data?, urgent? }   service role, admins, a therapist to their own clients
+ *                → 201 { notificationId, devices: [{ subscriptionId, status: sent | removed | retrying | failed | deferred, httpStatus?, at? }] }
+ *   POST /process   service role only: one worker pass (due reminders, group fan-outs, pushes) → summary
+ * Who may notify whom, preferences, quiet hours and the inbox are the database's (private.send_notification,
+ * private.notify); this function only moves bytes to push services.
+ */
+import { z } from 'zod';
+import { Constants } from '../../types/database.ts';
+import { createFunctionApp, requireToken } from '../_shared/app.ts';
+import { asCaller } from '../_shared/db.ts';
+import { HttpError } from '../_shared/errors.ts';
+import { vapidFromEnv } from '../_shared/push.ts';
+import { jsonBody } from '../_shared/validate.ts';
+import { deliverNow, processDue } from './delivery.ts';
+
+const sendRequest = z.object({
+  userId: z.uuid(),
+  title: z.string().trim().min(1).max(120),
+  body: z.string().trim().min(1).max(500),
+  type: z.enum(Constants.public.Enums.notification_type).default('system'),
+  data: z.record(z.string(), z.unknown()).optional(),
+  urgent: z.boolean().optional(),
+}).strict();
+
+const processRequest = z.object({ batchSize: z.number().int().min(1).max(1000).optional() }).strict();
+
+export const app = createFunctionApp('notifications');
+
+app.get('/vapid-public-key', (c) => {
+  const vapid = vapidFromEnv();
+  if (!vapid) throw new HttpError(503, 'Push notifications are not configured on this server');
+  c.header('cache-control', 'public, max-age=3600');
+  return c.json({ publicKey: vapid.publicKey });
+});
+
+app.post('/send', requireToken, async (c) => {
+  const { userId, title, body, type, data, urgent } = await jsonBody(c, sendRequest);
+  if (data && JSON.stringify(data).length > 2048) {
+    throw new HttpError(400, 'Validation failed', [{ field: 'data', message: 'data must be at most 2048 characters of JSON' }]);
+  }
+  const [row] = await asCaller(c.get('claims'), (tx) =>
+    tx<{ sent: { notificationId: string | null; jobs: Array<{ id: number; subscriptionId: string; runAt: string }> } }[]>`
+      select private.send_notification(${userId}, ${title}, ${body}, ${type}, ${tx.json((data ?? {}) as never)}, ${urgent ?? false}) as sent`
+  );
+  const devices = await deliverNow(row.sent.jobs, `send-${c.get('requestId')}`, vapidFromEnv());
+  return c.json({ notificationId: row.sent.notificationId, devices }, 201);
+});
+
+app.post('/process', requireToken, async (c) => {
+  if (c.get('claims').role !== 'service_role') throw new HttpError(403, 'Only the service role runs the delivery worker');
+  const contentLength = Number(c.req.header('content-length') ?? 0);
+  const { batchSize } = contentLength > 0 ? await jsonBody(c, processRequest) : {};
+  const summary = await processDue(`process-${c.get('requestId')}`, vapidFromEnv(), { batchSize });
+  return c.json(summary);
+});
