@@ -86,6 +86,8 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
+-- The ON CONFLICT target and the update's right-hand sides name columns that are also parameters here.
+#variable_conflict use_column
 declare
   subscription_id uuid;
 begin
@@ -209,7 +211,7 @@ create table public.notification_settings (
   push_previews boolean not null default false,
   updated_at timestamptz not null default now(),
   constraint notification_settings_quiet_hours_check check (
-    (quiet_hours_start is null) = (quiet_hours_end is null) and quiet_hours_start is distinct from quiet_hours_end)
+    (quiet_hours_start is null and quiet_hours_end is null) or quiet_hours_start <> quiet_hours_end)
 );
 comment on table public.notification_settings is
   'Quiet hours (in the person''s profile time zone; a window may cross midnight, e.g. 22:00-07:00) and whether pushes may show the notification''s words. No row: no quiet hours, no previews.';
@@ -530,7 +532,7 @@ begin
   -- A new row every time: a sent notification is its own event, not collapsed.
   notification_id := private.notify(recipient_id, type, title, body, coalesce(data, '{}'), null,
                                     bypass_quiet_hours => type = 'session_reminder' or (type = 'system' and urgent),
-                                    urgency => case when urgent then 'high' else 'normal' end);
+                                    urgency => case when urgent or type = 'session_reminder' then 'high' else 'normal' end);
   -- The push jobs just queued (created_at is the transaction's time), for the function to deliver at once.
   return jsonb_build_object(
     'notificationId', notification_id,

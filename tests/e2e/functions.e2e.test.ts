@@ -4,7 +4,9 @@
  * must hold through the gateway too: routing, the JWT check, the error shape, CORS.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminSql, createUser, env, expectErrorShape, forgedTokens, type TestUser, tokenFor } from '../support/stack.ts';
+import { apiKey } from '../../scripts/lib/tokens.ts';
+import { startPushService } from '../support/push-service.ts';
+import { adminSql, asUser, createUser, env, expectErrorShape, forgedTokens, type TestUser, tokenFor } from '../support/stack.ts';
 
 let member: TestUser;
 
@@ -102,6 +104,28 @@ describe('functions over HTTP', () => {
     expect(bad.status).toBe(400);
     expectErrorShape(await bad.json(), 400);
     expect((await call('/booking', { method: 'POST', body: '{}' })).status).toBe(401);
+  });
+
+  it('notifications over HTTP: a push encrypted by Deno decrypts with the reference implementation on Node', async () => {
+    const push = await startPushService();
+    try {
+      const person = await createUser('e2e-push');
+      const browser = push.browser();
+      await asUser(person, (tx) => tx`select public.register_push_subscription(${browser.subscription.endpoint}, ${browser.subscription.keys.p256dh}, ${browser.subscription.keys.auth})`);
+      const key = await (await call('/notifications/vapid-public-key')).json();
+      const response = await call('/notifications/send', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await apiKey('service_role', env.jwtSecret)}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: person.id, title: 'Hello', body: 'From Deno', type: 'achievement' }),
+      });
+      expect(response.status).toBe(201);
+      expect((await response.json()).devices).toEqual([expect.objectContaining({ status: 'sent', httpStatus: 201 })]);
+      expect(push.received).toHaveLength(1);
+      expect(push.received[0].payload).toMatchObject({ title: 'HealSpace', body: 'You reached a milestone', type: 'achievement' });
+      expect(push.received[0].vapid.publicKey).toBe(key.publicKey);
+    } finally {
+      await push.close();
+    }
   });
 
   it('answers an unknown function with a 404 in the error shape', async () => {

@@ -1,0 +1,259 @@
+/**
+ * `notifications` in-process against the real database and a real Web Push service on loopback (tests/support/
+ * push-service.ts decrypts every push with Mozilla's reference code and verifies its VAPID token): delivery to every
+ * device, what a lock screen may show, 404/410 clean-up, 429/5xx retries with backoff, 403 recorded, quiet hours,
+ * who may send, the worker's exactly-once claiming with two workers, session reminders.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKey } from '../../scripts/lib/tokens.ts';
+import { startPushService, type PushService, type SimulatedBrowser } from '../support/push-service.ts';
+import { adminSql, asUser, createUser, env, expectErrorShape, forgedTokens, type TestUser, tokenFor } from '../support/stack.ts';
+
+process.env.DB_POOL_MAX = '16';
+const { app } = await import('../../functions/notifications/app.ts');
+const { processDue } = await import('../../functions/notifications/delivery.ts');
+const { vapidFromEnv } = await import('../../functions/_shared/push.ts');
+const { closeDatabase } = await import('../../functions/_shared/db.ts');
+
+let push: PushService;
+let serviceKey: string;
+beforeAll(async () => {
+  push = await startPushService();
+  serviceKey = await apiKey('service_role', env.jwtSecret);
+});
+afterAll(async () => {
+  await push.close();
+  await closeDatabase();
+});
+
+type Json = Record<string, unknown>;
+
+async function subscribe(user: TestUser, browser: SimulatedBrowser = push.browser()): Promise<SimulatedBrowser> {
+  await asUser(user, (tx) => tx`
+    select public.register_push_subscription(${browser.subscription.endpoint}, ${browser.subscription.keys.p256dh}, ${browser.subscription.keys.auth},
+                                             null, 'vitest browser')`);
+  return browser;
+}
+
+async function send(token: string | undefined, body: unknown): Promise<Response> {
+  return await app.request('/notifications/send', {
+    method: 'POST',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+const receivedBy = (browser: SimulatedBrowser) => push.received.filter((entry) => entry.browserId === browser.id);
+
+describe('POST /notifications/send', () => {
+  it('stores the notification and delivers it to every device, encrypted, with a generic lock-screen text', async () => {
+    const person = await createUser('push-person');
+    const [phone, laptop] = [await subscribe(person), await subscribe(person)];
+    const response = await send(serviceKey, { userId: person.id, title: 'Session Reminder', body: 'Your therapy session starts in 30 minutes', type: 'session_reminder' });
+    expect(response.status).toBe(201);
+    const answer = (await response.json()) as { notificationId: string; devices: Json[] };
+    expect(answer.devices).toHaveLength(2);
+    for (const device of answer.devices) expect(device).toMatchObject({ status: 'sent', httpStatus: 201 });
+
+    for (const browser of [phone, laptop]) {
+      const [delivered] = receivedBy(browser);
+      expect(delivered.answeredWith).toBe(201);
+      // Readable by the device only, and it says nothing about therapy or anyone.
+      expect(delivered.payload).toEqual({ title: 'HealSpace', body: 'You have an appointment coming up', type: 'session_reminder', notificationId: answer.notificationId, data: {} });
+      expect({ encoding: delivered.headers['content-encoding'], ttl: delivered.headers.ttl, urgency: delivered.headers.urgency })
+        .toEqual({ encoding: 'aes128gcm', ttl: '1800', urgency: 'high' });
+      expect(delivered.vapid.publicKey).toBe(process.env.VAPID_PUBLIC_KEY);
+      expect(delivered.vapid.token.sub).toBe(process.env.VAPID_SUBJECT);
+      const expiresIn = (delivered.vapid.token.exp ?? 0) - Date.now() / 1000;
+      expect(expiresIn).toBeGreaterThan(0);
+      expect(expiresIn).toBeLessThanOrEqual(24 * 3600);
+    }
+    const [inbox] = await adminSql()`select type::text, title, body, read_at from public.notifications where id = ${answer.notificationId}`;
+    expect(inbox).toEqual({ type: 'session_reminder', title: 'Session Reminder', body: 'Your therapy session starts in 30 minutes', read_at: null });
+    const [broadcast] = await adminSql()`select event, payload from realtime.messages where topic = ${`user:${person.id}`} order by inserted_at desc limit 1`;
+    expect(broadcast).toMatchObject({ event: 'notification', payload: { id: answer.notificationId, title: 'Session Reminder' } });
+  });
+
+  it('shows the words on the lock screen only when the person turned previews on', async () => {
+    const person = await createUser('push-previews');
+    const browser = await subscribe(person);
+    await asUser(person, (tx) => tx`insert into public.notification_settings (user_id, push_previews) values (${person.id}, true)`);
+    expect((await send(serviceKey, { userId: person.id, title: 'Welcome', body: 'Glad you are here' })).status).toBe(201);
+    expect(receivedBy(browser)[0].payload).toMatchObject({ title: 'Welcome', body: 'Glad you are here', type: 'system' });
+  });
+
+  it('deletes a subscription the push service says is gone (404, 410), records 403, and retries 429 and 5xx with backoff', async () => {
+    const person = await createUser('push-answers');
+    const [gone, missing, refused, limited, down] = await Promise.all([0, 1, 2, 3, 4].map(() => subscribe(person)));
+    const ids = new Map((await adminSql()<{ id: string; endpoint: string }[]>`select id, endpoint from public.push_subscriptions where user_id = ${person.id}`)
+      .map((row) => [row.endpoint, row.id]));
+    const idOf = (browser: SimulatedBrowser) => ids.get(browser.subscription.endpoint)!;
+    push.answer(gone, 410);
+    push.answer(missing, 404);
+    push.answer(refused, 403);
+    push.answer(limited, { status: 429, headers: { 'retry-after': '120' } });
+    push.answer(down, 503);
+    const response = await send(serviceKey, { userId: person.id, title: 'Hello', body: 'A test' });
+    const { devices } = (await response.json()) as { devices: Array<{ subscriptionId: string; status: string; httpStatus: number }> };
+    const rows = await adminSql()<{ id: string; last_status: number | null }[]>`select id, last_status from public.push_subscriptions where user_id = ${person.id}`;
+    const rowOf = (browser: SimulatedBrowser) => rows.find((row) => row.id === idOf(browser));
+    const statusOf = (browser: SimulatedBrowser) => devices.find((device) => device.subscriptionId === idOf(browser));
+    expect(rowOf(gone)).toBeUndefined();
+    expect(rowOf(missing)).toBeUndefined();
+    expect(rowOf(refused)?.last_status).toBe(403);
+    expect(statusOf(gone)).toMatchObject({ status: 'removed', httpStatus: 410 });
+    expect(statusOf(missing)).toMatchObject({ status: 'removed', httpStatus: 404 });
+    expect(statusOf(refused)).toMatchObject({ status: 'failed', httpStatus: 403 });
+    expect(statusOf(limited)).toMatchObject({ status: 'retrying', httpStatus: 429 });
+    expect(statusOf(down)).toMatchObject({ status: 'retrying', httpStatus: 503 });
+    const jobs = await adminSql()<{ subscription_id: string; status: string; attempts: number; wait: number }[]>`
+      select subscription_id, status, attempts, extract(epoch from run_at - now())::int as wait
+      from private.notification_jobs where subscription_id in (${idOf(limited)}, ${idOf(down)})`;
+    const jobOf = (browser: SimulatedBrowser) => jobs.find((job) => job.subscription_id === idOf(browser))!;
+    expect(jobOf(limited)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(jobOf(limited).wait).toBeGreaterThan(100); // the service's Retry-After: 120
+    expect(jobOf(down)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(jobOf(down).wait).toBeGreaterThan(40); // backoff: a minute after the first attempt
+    expect(jobOf(down).wait).toBeLessThanOrEqual(60);
+  });
+
+  it('defers a push inside quiet hours to their end, unless it is urgent', async () => {
+    const person = await createUser('push-quiet');
+    const browser = await subscribe(person);
+    // A quiet window around now in the person's zone (UTC), crossing midnight when now is late.
+    const [{ start, finish, ends }] = await adminSql()<{ start: string; finish: string; ends: Date }[]>`
+      select to_char(now() at time zone 'UTC' - interval '1 hour', 'HH24:MI') as start, to_char(now() at time zone 'UTC' + interval '2 hours', 'HH24:MI') as finish,
+             date_trunc('minute', now() + interval '2 hours') as ends`;
+    await asUser(person, (tx) => tx`insert into public.notification_settings (user_id, quiet_hours_start, quiet_hours_end) values (${person.id}, ${start}, ${finish})`);
+    const quiet = (await (await send(serviceKey, { userId: person.id, title: 'Later', body: 'Not now' })).json()) as { devices: Json[] };
+    expect(quiet.devices).toEqual([{ subscriptionId: expect.any(String), status: 'deferred', at: expect.any(String) }]);
+    expect(new Date(quiet.devices[0].at as string).getTime()).toBe(ends.getTime());
+    expect(receivedBy(browser)).toHaveLength(0);
+    const urgent = (await (await send(serviceKey, { userId: person.id, title: 'Safety', body: 'Help is available', urgent: true })).json()) as { devices: Json[] };
+    expect(urgent.devices).toEqual([expect.objectContaining({ status: 'sent' })]);
+    expect(receivedBy(browser)[0].headers.urgency).toBe('high');
+  });
+
+  it('lets the service role, admins and a therapist (to their own client) send; anyone else gets 403', async () => {
+    const [client, stranger, therapist, admin] = await Promise.all(['send-client', 'send-stranger', 'send-therapist', 'send-admin'].map((name) => createUser(name)));
+    const sql = adminSql();
+    await sql`update public.profiles set role = 'therapist' where id = ${therapist.id}`;
+    await sql`update public.profiles set role = 'admin' where id = ${admin.id}`;
+    await sql`insert into public.therapists (id, display_name, specialties, hourly_rate) values (${therapist.id}, 'Dr. Sender', '{stress}', 100)`;
+    await sql`insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+              values (${therapist.id}, ${client.id}, now() - interval '2 days', 50, 'video', 'completed')`;
+    const body = (userId: string) => ({ userId, title: 'From us', body: 'A note', type: 'system' });
+    expect((await send(await tokenFor(admin), body(stranger.id))).status).toBe(201);
+    expect((await send(await tokenFor(therapist), body(client.id))).status).toBe(201);
+    for (const [token, userId, label] of [
+      [await tokenFor(therapist), stranger.id, 'therapist to a stranger'],
+      [await tokenFor(client), stranger.id, 'a client'],
+      [await apiKey('anon', env.jwtSecret), stranger.id, 'the anon key'],
+    ] as const) {
+      const response = await send(token, body(userId));
+      expect(response.status, label).toBe(403);
+      expectErrorShape(await response.json(), 403);
+    }
+    expect((await send(serviceKey, body(crypto.randomUUID()))).status).toBe(404);
+  });
+
+  it.each([
+    [{}, 'userId'],
+    [{ userId: 'x', title: 't', body: 'b' }, 'userId'],
+    [{ userId: '00000000-0000-4000-8000-000000000000', title: '', body: 'b' }, 'title'],
+    [{ userId: '00000000-0000-4000-8000-000000000000', title: 'x'.repeat(121), body: 'b' }, 'title'],
+    [{ userId: '00000000-0000-4000-8000-000000000000', title: 't', body: 'x'.repeat(501) }, 'body'],
+    [{ userId: '00000000-0000-4000-8000-000000000000', title: 't', body: 'b', type: 'marketing' }, 'type'],
+    [{ userId: '00000000-0000-4000-8000-000000000000', title: 't', body: 'b', data: { big: 'x'.repeat(3000) } }, 'data'],
+    [{ userId: '00000000-0000-4000-8000-000000000000', title: 't', body: 'b', extra: 1 }, '(root)'],
+  ])('answers 400 for %j', async (body, field) => {
+    const response = await send(serviceKey, body);
+    expect(response.status).toBe(400);
+    const error = (await response.json()) as { details: Array<{ field: string }> };
+    expectErrorShape(error, 400);
+    expect(error.details.map((detail) => detail.field)).toContain(field);
+  });
+
+  it('answers 401 without a token and for every bad token, on send and process', async () => {
+    const person = await createUser('push-bad-token');
+    for (const path of ['/notifications/send', '/notifications/process']) {
+      expect((await app.request(path, { method: 'POST' })).status).toBe(401);
+      for (const [kind, token] of Object.entries(await forgedTokens(person))) {
+        const response = await app.request(path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+        expect(response.status, `${path}: ${kind}`).toBe(401);
+      }
+    }
+  });
+
+  it('serves the VAPID public key without a token', async () => {
+    const response = await app.request('/notifications/vapid-public-key');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ publicKey: process.env.VAPID_PUBLIC_KEY });
+  });
+});
+
+describe('the delivery worker', () => {
+  const processAs = async (token: string) => await app.request('/notifications/process', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+
+  it('runs only for the service role', async () => {
+    const person = await createUser('worker-person');
+    const response = await processAs(await tokenFor(person));
+    expect(response.status).toBe(403);
+    expectErrorShape(await response.json(), 403);
+  });
+
+  it('delivers each of 300 jobs exactly once with two workers claiming at the same time', async () => {
+    const person = await createUser('worker-many');
+    // Registered in one statement (register_push_subscription is exercised above and in pgTAP).
+    const browsers = Array.from({ length: 300 }, () => push.browser());
+    await adminSql()`
+      insert into public.push_subscriptions (user_id, endpoint, p256dh, auth)
+      select ${person.id}, unnest(${browsers.map((b) => b.subscription.endpoint)}::text[]), unnest(${browsers.map((b) => b.subscription.keys.p256dh)}::text[]),
+             unnest(${browsers.map((b) => b.subscription.keys.auth)}::text[])`;
+    // One notification, one job per device, all due now; nothing runs them until the workers below.
+    await adminSql()`select private.notify(${person.id}, 'system', 'Batch', 'One of many', '{}', null, false)`;
+    const [{ queued }] = await adminSql()`select count(*)::int as queued from private.notification_jobs where user_id = ${person.id} and status = 'pending'`;
+    expect(queued).toBe(300);
+    const [first, second] = await Promise.all([processDue('worker-a', vapidFromEnv()), processDue('worker-b', vapidFromEnv())]);
+    const delivered = browsers.map((browser) => receivedBy(browser).length);
+    expect(delivered.filter((count) => count === 1)).toHaveLength(300);
+    expect(first.pushes.sent + second.pushes.sent).toBeGreaterThanOrEqual(300);
+    const jobs = await adminSql()<{ status: string; attempts: number; count: number }[]>`
+      select status, attempts, count(*)::int as count from private.notification_jobs where user_id = ${person.id} group by status, attempts`;
+    expect(jobs).toEqual([{ status: 'done', attempts: 1, count: 300 }]);
+  }, 60_000);
+
+  it('collapses chat notifications per conversation, with a Topic, and sends reminders only for sessions still on', async () => {
+    const [client, therapist] = await Promise.all([createUser('reminder-client'), createUser('reminder-therapist')]);
+    const browser = await subscribe(client);
+    const sql = adminSql();
+    await sql`update public.profiles set role = 'therapist' where id = ${therapist.id}`;
+    await sql`insert into public.therapists (id, display_name, specialties, hourly_rate) values (${therapist.id}, 'Dr. Remind', '{sleep}', 100)`;
+    const [kept, dropped] = await sql<{ id: string }[]>`
+      insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+      values (${therapist.id}, ${client.id}, now() + interval '20 minutes', 50, 'video', 'confirmed'),
+             (${therapist.id}, ${client.id}, now() + interval '3 hours', 50, 'video', 'scheduled')
+      returning id`;
+    await sql`insert into private.session_reminders (session_id, recipient_id, lead_minutes, due_at)
+              values (${kept.id}, ${client.id}, 30, now() - interval '1 minute'), (${dropped.id}, ${client.id}, 30, now() - interval '1 minute')
+              on conflict (session_id, recipient_id, lead_minutes) do update set due_at = excluded.due_at`;
+    await sql`update private.therapy_sessions set status = 'cancelled', cancelled_at = now(), cancelled_by = 'client' where id = ${dropped.id}`;
+    // (The inserts above also notify: "New booking" to the therapist, "Session confirmed" to the client's device.)
+    for (let index = 0; index < 3; index += 1) {
+      await sql`select private.notify(${client.id}, 'chat_message', 'New message', 'You have a new message', ${sql.json({ conversationId: 'c1' })}, 'chat:c1')`;
+    }
+    await processDue('worker-events', vapidFromEnv());
+    const pushes = receivedBy(browser);
+    const chat = pushes.filter((entry) => entry.payload.type === 'chat_message');
+    const reminders = pushes.filter((entry) => entry.payload.type === 'session_reminder');
+    expect(chat, 'three chat events, one pending push per device').toHaveLength(1);
+    expect(chat[0].headers.topic).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(chat[0].payload.body).toBe('You have a new message');
+    expect(reminders).toHaveLength(1);
+    const [inbox] = await sql`select event_count from public.notifications where user_id = ${client.id} and collapse_key = 'chat:c1'`;
+    expect(inbox.event_count).toBe(3);
+    const statuses = await sql`select session_id, status from private.session_reminders where session_id in (${kept.id}, ${dropped.id}) and recipient_id = ${client.id} order by status`;
+    expect(statuses).toEqual([{ session_id: dropped.id, status: 'cancelled' }, { session_id: kept.id, status: 'sent' }]);
+  });
+});
+
