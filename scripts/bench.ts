@@ -1,5 +1,5 @@
 /**
- * `npm run bench [functions] [profiles] [wellbeing] [chat] [groups] [therapy]`: figures measured side by side in one run, never pass/fail on
+ * `npm run bench [functions] [profiles] [wellbeing] [chat] [groups] [therapy] [notifications]`: figures measured side by side in one run, never pass/fail on
  * time, on a throwaway database. With no arguments, every section.
  *
  * Function overhead: p50/p99 latency and throughput of `health` (gateway + Hono app + one query as anon) and of
@@ -15,6 +15,7 @@ import { freePort, startThrowawayCluster } from './lib/postgres.ts';
 import { measurePublicProfilePages, populateProfiles, printPageFigures } from './bench/public-profiles.ts';
 import { measureChat, printChatFigures } from './bench/chat.ts';
 import { measureGroups, printGroupFigures } from './bench/groups.ts';
+import { measureNotifications, printNotificationFigures } from './bench/notifications.ts';
 import { measureTherapy, printTherapyFigures } from './bench/therapy.ts';
 import { summarize } from './bench/measure.ts';
 import { measureWellbeing, populateWellbeing, printWellbeingFigures } from './bench/wellbeing.ts';
@@ -91,7 +92,7 @@ async function userClaimsOf(url: string, userId: string): Promise<Record<string,
   }
 }
 
-const sections = ['functions', 'profiles', 'wellbeing', 'chat', 'groups', 'therapy'] as const;
+const sections = ['functions', 'profiles', 'wellbeing', 'chat', 'groups', 'therapy', 'notifications'] as const;
 type Section = (typeof sections)[number];
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !sections.includes(name as Section));
@@ -181,6 +182,12 @@ try {
     const figures = await step('Therapy: slots, booking under contention, the directory', () =>
       measureTherapy(server.url, (message) => console.log(dim(`  … ${message}`))));
     printTherapyFigures(figures);
+  }
+
+  if (wanted('notifications')) {
+    const figures = await step('Notifications: Web Push fan-out and job claiming', () =>
+      measureNotifications(server.url, (message) => console.log(dim(`  … ${message}`))));
+    printNotificationFigures(figures);
   }
 } catch (error) {
   if (!(error instanceof Error && error.name === 'StepError')) console.error(error);

@@ -15,7 +15,8 @@ export type DeviceResult = {
 };
 
 type ClaimedJob = { id: number; kind: 'push' | 'group_message'; subscription_id: string | null; run_at: Date };
-type PushTarget = { endpoint: string; p256dh: string; auth: string; payload: unknown; urgency: PushUrgency; topic: string | null; ttl_seconds: number };
+type PushTarget = { job_id: number; subscription_id: string; endpoint: string; p256dh: string; auth: string; payload: unknown; urgency: PushUrgency; topic: string | null; ttl_seconds: number };
+type Outcome = { succeeded: boolean; result?: unknown; error?: string; retry?: boolean; retryAfterSeconds?: number };
 
 /** How many pushes one worker has in flight at once. */
 const sendConcurrency = 32;
@@ -26,18 +27,19 @@ async function claim(worker: string, batchSize: number, onlyIds?: number[]): Pro
   );
 }
 
-async function finish(jobId: number, worker: string, outcome: { succeeded: boolean; result?: unknown; error?: string; retry?: boolean; retryAfterSeconds?: number }): Promise<string> {
-  const [row] = await asCaller(serviceRoleClaims, (tx) =>
-    tx<{ status: string }[]>`
+/** Records the job's outcome, and the push service's answer on the device when there was one, in one transaction. */
+async function finish(jobId: number, worker: string, outcome: Outcome, response?: { subscriptionId: string; status: number; error?: string }): Promise<string> {
+  const [row] = await asCaller(serviceRoleClaims, async (tx) => {
+    if (response) await tx`select private.record_push_response(${response.subscriptionId}, ${response.status}, ${response.error ?? null})`;
+    return await tx<{ status: string }[]>`
       select private.finish_notification_job(${jobId}, ${worker}, ${outcome.succeeded}, ${outcome.result === undefined ? null : tx.json(outcome.result as never)},
-                                             ${outcome.error ?? null}, ${outcome.retry ?? false}, ${outcome.retryAfterSeconds ?? null}) as status`
-  );
+                                             ${outcome.error ?? null}, ${outcome.retry ?? false}, ${outcome.retryAfterSeconds ?? null}) as status`;
+  });
   return row.status;
 }
 
-async function deliverPush(job: ClaimedJob, worker: string, vapid: VapidKeys): Promise<DeviceResult> {
+async function deliverPush(job: ClaimedJob, target: PushTarget | undefined, worker: string, vapid: VapidKeys): Promise<DeviceResult> {
   const subscriptionId = job.subscription_id ?? '';
-  const [target] = await asCaller(serviceRoleClaims, (tx) => tx<PushTarget[]>`select * from private.push_job_target(${job.id})`);
   if (!target) {
     await finish(job.id, worker, { succeeded: false, error: 'subscription no longer exists' });
     return { subscriptionId, status: 'removed' };
@@ -52,12 +54,8 @@ async function deliverPush(job: ClaimedJob, worker: string, vapid: VapidKeys): P
   } catch (error) {
     // The request could not be built (a malformed key): nothing a retry would change.
     const message = error instanceof Error ? error.message : String(error);
-    await asCaller(serviceRoleClaims, (tx) => tx`select private.record_push_response(${subscriptionId}, 400, ${message})`);
-    await finish(job.id, worker, { succeeded: false, error: message });
+    await finish(job.id, worker, { succeeded: false, error: message }, { subscriptionId, status: 400, error: message });
     return { subscriptionId, status: 'failed', httpStatus: null };
-  }
-  if (result.status !== null) {
-    await asCaller(serviceRoleClaims, (tx) => tx`select private.record_push_response(${subscriptionId}, ${result.status}, ${result.error ?? null})`);
   }
   const status = await finish(job.id, worker, {
     succeeded: result.outcome === 'sent',
@@ -65,12 +63,12 @@ async function deliverPush(job: ClaimedJob, worker: string, vapid: VapidKeys): P
     error: result.error,
     retry: result.outcome === 'retry',
     retryAfterSeconds: result.retryAfterSeconds,
-  });
+  }, result.status === null ? undefined : { subscriptionId, status: result.status, error: result.error });
   const deviceStatus = result.outcome === 'sent' ? 'sent' : result.outcome === 'gone' ? 'removed' : status === 'pending' ? 'retrying' : 'failed';
   return { subscriptionId, status: deviceStatus, httpStatus: result.status };
 }
 
-async function runJob(job: ClaimedJob, worker: string, vapid: VapidKeys | undefined): Promise<DeviceResult | { groupNotified: number }> {
+async function runJob(job: ClaimedJob, target: PushTarget | undefined, worker: string, vapid: VapidKeys | undefined): Promise<DeviceResult | { groupNotified: number }> {
   if (job.kind === 'group_message') {
     const [row] = await asCaller(serviceRoleClaims, (tx) => tx<{ notified: number }[]>`select private.fan_out_group_message(${job.id}) as notified`);
     await finish(job.id, worker, { succeeded: true, result: { notified: row.notified } });
@@ -80,18 +78,24 @@ async function runJob(job: ClaimedJob, worker: string, vapid: VapidKeys | undefi
     await finish(job.id, worker, { succeeded: false, retry: true, error: 'VAPID keys are not configured' });
     return { subscriptionId: job.subscription_id ?? '', status: 'retrying', httpStatus: null };
   }
-  return await deliverPush(job, worker, vapid);
+  return await deliverPush(job, target, worker, vapid);
 }
 
 /** Runs jobs with bounded concurrency; one failing job never stops the others. */
 export async function runJobs(jobs: ClaimedJob[], worker: string, vapid: VapidKeys | undefined): Promise<Array<DeviceResult | { groupNotified: number }>> {
   const results: Array<DeviceResult | { groupNotified: number }> = new Array(jobs.length);
+  // Every device of the batch in one query.
+  const pushIds = jobs.filter((job) => job.kind === 'push').map((job) => job.id);
+  const targets = new Map(
+    pushIds.length === 0 ? [] : (await asCaller(serviceRoleClaims, (tx) => tx<PushTarget[]>`select * from private.push_job_targets(${pushIds}::bigint[])`))
+      .map((target) => [Number(target.job_id), target]),
+  );
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(sendConcurrency, jobs.length) }, async () => {
     while (next < jobs.length) {
       const index = next++;
       try {
-        results[index] = await runJob(jobs[index], worker, vapid);
+        results[index] = await runJob(jobs[index], targets.get(Number(jobs[index].id)), worker, vapid);
       } catch (error) {
         log('error', 'notification_job_failed', { job_id: jobs[index].id, message: error instanceof Error ? error.message : String(error) });
         await finish(jobs[index].id, worker, { succeeded: false, retry: true, error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);

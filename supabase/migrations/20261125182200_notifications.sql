@@ -38,7 +38,9 @@ set search_path = ''
 as $$
   select exists (
     select 1 from private.push_services as s,
-         lateral (select substring(endpoint from '^https?://([^/:?#]+)') as host) as h
+         -- The whole authority must be host[:port]: no userinfo (https://fcm.googleapis.com:443@evil.example) and no
+         -- backslash (URL parsers read https://evil.example\.push.apple.com as host evil.example).
+         lateral (select substring(endpoint from '^https?://([^/\\:?#@]+)(?::[0-9]*)?(?:[/?#]|$)') as host) as h
     where (endpoint like 'https://%' or s.host_suffix in ('127.0.0.1', 'localhost'))
       and (h.host = s.host_suffix or (s.host_suffix like '.%' and h.host like '%' || s.host_suffix)));
 $$;
@@ -103,6 +105,10 @@ begin
     set user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth, expiration_time = excluded.expiration_time,
         user_agent = excluded.user_agent, last_status = null, last_error = null
   returning s.id into subscription_id;
+  -- The device now belongs to the caller: the previous owner's queued pushes must not reach it.
+  update private.notification_jobs as j set status = 'cancelled', last_error = 'device moved to another account', updated_at = now()
+  where j.subscription_id = (select s.id from public.push_subscriptions as s where s.endpoint = register_push_subscription.endpoint)
+    and j.status = 'pending' and j.user_id is distinct from auth.uid();
   return subscription_id;
 end;
 $$;
@@ -472,22 +478,22 @@ $$;
 comment on function private.finish_notification_job(bigint, text, boolean, jsonb, text, boolean, integer) is
   'Ends a claimed job: done, pending again after backoff when retry (dead once attempts reach max_attempts), or dead.';
 
--- What a worker needs to send one push: the device's keys (service role only, through the function).
-create function private.push_job_target(job_id bigint)
-returns table (endpoint text, p256dh text, auth text, payload jsonb, urgency text, topic text, ttl_seconds integer)
+-- What a worker needs to send a batch of pushes: each device's keys (service role only, through the function).
+create function private.push_job_targets(job_ids bigint[])
+returns table (job_id bigint, subscription_id uuid, endpoint text, p256dh text, auth text, payload jsonb, urgency text, topic text, ttl_seconds integer)
 language sql
 stable
 security definer
 set search_path = ''
 as $$
-  select s.endpoint, s.p256dh, s.auth, j.payload, j.urgency,
+  select j.id, s.id, s.endpoint, s.p256dh, s.auth, j.payload, j.urgency,
          -- The Topic header: at most 32 base64url characters; a hash of the collapse key fits and reveals nothing.
          case when j.collapse_key is not null then left(translate(encode(extensions.digest(j.collapse_key, 'sha256'), 'base64'), '+/=', '-_'), 32) end,
          case when j.notification_type = 'session_reminder' then 1800 else 86400 end
   from private.notification_jobs as j join public.push_subscriptions as s on s.id = j.subscription_id
-  where j.id = job_id;
+  where j.id = any (job_ids);
 $$;
-comment on function private.push_job_target(bigint) is 'Endpoint, keys, payload, urgency, Topic and TTL of a push job.';
+comment on function private.push_job_targets(bigint[]) is 'Endpoint, keys, payload, urgency, Topic and TTL of push jobs (jobs whose device is gone are absent).';
 
 -- Push service answers: 404/410 delete the subscription; others are recorded on it.
 create function private.record_push_response(subscription_id uuid, status integer, error text default null)
@@ -553,6 +559,6 @@ grant execute on function private.send_notification(uuid, text, text, public.not
 grant execute on function
   private.claim_notification_jobs(text, integer, bigint[]),
   private.finish_notification_job(bigint, text, boolean, jsonb, text, boolean, integer),
-  private.push_job_target(bigint),
+  private.push_job_targets(bigint[]),
   private.record_push_response(uuid, integer, text)
 to service_role;
