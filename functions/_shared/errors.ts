@@ -3,10 +3,17 @@
  * `{ statusCode, message, error, details: [{ field, message }] }`.
  * `details` is always an array (empty when there is nothing per-field to say), so clients can rely on it.
  */
-import type { ZodError } from 'zod';
+import { z, type ZodError } from 'zod';
 
-export type ErrorDetail = { field: string; message: string };
-export type ErrorBody = { statusCode: number; message: string; error: string; details: ErrorDetail[] };
+/** The error shape as a schema, for the OpenAPI documents. */
+export const errorBodySchema = z.object({
+  statusCode: z.number().int().describe('The HTTP status'),
+  message: z.string().describe('What went wrong, for people'),
+  error: z.string().describe('The reason phrase of the status'),
+  details: z.array(z.object({ field: z.string(), message: z.string() })).describe('One entry per invalid field; empty otherwise'),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+export type ErrorDetail = ErrorBody['details'][number];
 
 /** Reason phrases for the statuses we answer with; anything else falls back to the class of the code. */
 const reasonPhrases: Record<number, string> = {

@@ -16,6 +16,7 @@ import { asCaller, serviceRoleClaims } from '../_shared/db.ts';
 import { requireEnv } from '../_shared/env.ts';
 import { HttpError } from '../_shared/errors.ts';
 import { log } from '../_shared/log.ts';
+import { serveOpenApi } from '../_shared/openapi.ts';
 import { jsonBody } from '../_shared/validate.ts';
 
 export type AccountDeletedBody = { deleted: true; userId: string; filesRemoved: number };
@@ -78,4 +79,15 @@ app.delete('/', requireUser, async (c) => {
   log('info', 'account_deleted', { files_removed: files.length });
   const body: AccountDeletedBody = { deleted: true, userId: claims.sub, filesRemoved: files.length };
   return c.json(body);
+});
+
+serveOpenApi(app, {
+  name: 'account',
+  title: 'account',
+  description: 'Account deletion: the caller\'s account and everything of theirs.',
+  routes: [{
+    method: 'delete', path: '/', summary: 'Delete my account', auth: 'user', body: deletionRequest,
+    description: `Needs a sign-in within the last ${maxSignInAgeSeconds / 60} minutes. Files are removed through Storage first; if Storage is unreachable nothing is deleted (503).`,
+    responses: { 200: 'Deleted', 400: 'confirm is not true', 401: 'No valid token', 403: 'Sign in again first', 415: 'Not JSON', 503: 'Storage unreachable; nothing deleted' },
+  }],
 });

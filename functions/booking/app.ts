@@ -15,6 +15,7 @@ import { Constants, type Database } from '../../types/database.ts';
 import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
 import { asCaller, type Transaction } from '../_shared/db.ts';
 import { HttpError } from '../_shared/errors.ts';
+import { serveOpenApi } from '../_shared/openapi.ts';
 import { isoDate, isoInstant, jsonBody, parseWith, queryParams } from '../_shared/validate.ts';
 
 export type TherapySession = Database['public']['Views']['my_therapy_sessions']['Row'];
@@ -141,4 +142,24 @@ app.post('/:id/rate', requireUser, async (c) => {
     return await sessionAsCaller(tx, id);
   });
   return c.json(session, 201);
+});
+
+const sessionParams = z.object({ id: sessionId });
+
+serveOpenApi(app, {
+  name: 'booking',
+  title: 'booking',
+  description: 'The seed\'s /sessions endpoints: bookable slots, booking, reschedule, cancel, status, rating. Sessions come back in the seed\'s shape.',
+  routes: [
+    { method: 'get', path: '/slots', summary: 'Bookable starts of a therapist between two local dates', auth: 'user', query: slotsQuery,
+      responses: { 200: 'Slots as local ISO times with offsets', 400: 'Bad dates or zone', 401: 'No valid token', 404: 'No such therapist' } },
+    { method: 'post', path: '/', summary: 'Book a session (POST /sessions)', auth: 'user', body: bookingRequest, headers: { 'Idempotency-Key': idempotencyKey },
+      responses: { 201: 'The session', 400: 'Bad body', 401: 'No valid token', 403: 'Anonymous sign-ins cannot book', 404: 'No such therapist', 409: 'The time is taken', 422: 'Not bookable, with the reason' } },
+    { method: 'get', path: '/', summary: 'My sessions (GET /sessions)', auth: 'user', query: listQuery, responses: { 200: 'Sessions', 400: 'Bad filters', 401: 'No valid token' } },
+    { method: 'put', path: '/:id', summary: 'Reschedule, cancel, confirm, complete, mark no-show, request a reschedule (PUT /sessions/:id)', auth: 'user',
+      params: sessionParams, body: updateRequest,
+      responses: { 200: 'The session', 400: 'Bad body', 401: 'No valid token', 403: 'Not your part to do', 404: 'No such session', 409: 'Not possible in this state, or the time is taken', 422: 'Not bookable, with the reason' } },
+    { method: 'post', path: '/:id/rate', summary: 'Rate a completed session (POST /sessions/:id/rate)', auth: 'user', params: sessionParams, body: rateRequest,
+      responses: { 201: 'The session with the rating', 400: 'Bad body', 401: 'No valid token', 403: 'Only the client rates', 404: 'No such session', 409: 'Not completed, or already rated' } },
+  ],
 });

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
 import { asCaller } from '../_shared/db.ts';
+import { serveOpenApi } from '../_shared/openapi.ts';
 import { jsonBody } from '../_shared/validate.ts';
 
 const matchRequest = z.object({
@@ -46,4 +47,16 @@ app.get('/', requireUser, async (c) => {
 app.delete('/', requireUser, async (c) => {
   const [row] = await asCaller(userClaims(c), (tx) => tx<{ answer: unknown }[]>`select private.cancel_chat_match() as answer`);
   return c.json(row.answer);
+});
+
+serveOpenApi(app, {
+  name: 'chat-match',
+  title: 'chat-match',
+  description: 'The seed\'s POST /chat/start: anonymous peer matching.',
+  routes: [
+    { method: 'post', path: '/', summary: 'Find me someone to talk to (or queue me)', auth: 'user', body: matchRequest,
+      responses: { 200: 'Matched: conversation and partner alias', 202: 'Queued: position and estimated wait', 400: 'Bad body', 401: 'No valid token', 403: 'Not a listener', 429: 'Too many requests' } },
+    { method: 'get', path: '/', summary: 'My place in the queue', auth: 'user', responses: { 200: 'Queue status', 401: 'No valid token' } },
+    { method: 'delete', path: '/', summary: 'Leave the queue', auth: 'user', responses: { 200: 'Left', 401: 'No valid token' } },
+  ],
 });

@@ -3,6 +3,7 @@
  * The database check runs as the `anon` role, so it proves the API roles work, not just that a socket opens.
  */
 import { createFunctionApp } from '../_shared/app.ts';
+import { serveOpenApi } from '../_shared/openapi.ts';
 import { anonClaims, asCaller } from '../_shared/db.ts';
 import { log } from '../_shared/log.ts';
 
@@ -47,4 +48,11 @@ app.get('/', async (c) => {
   };
   c.header('cache-control', 'no-store');
   return c.json(body, database.status === 'ok' ? 200 : 503);
+});
+
+serveOpenApi(app, {
+  name: 'health',
+  title: 'health',
+  description: 'Liveness and database reachability, for monitors and load balancers.',
+  routes: [{ method: 'get', path: '/', summary: 'Is the service up and can it reach Postgres?', auth: 'none', responses: { 200: 'Up', 503: 'The database is unreachable' } }],
 });

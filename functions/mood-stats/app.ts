@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
 import { asCaller } from '../_shared/db.ts';
+import { serveOpenApi } from '../_shared/openapi.ts';
 import { isoDate, queryParams } from '../_shared/validate.ts';
 
 const statsQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() })
@@ -32,4 +33,11 @@ app.get('/', requireUser, async (c) => {
   );
   c.header('cache-control', 'no-store');
   return c.json(row.stats);
+});
+
+serveOpenApi(app, {
+  name: 'mood-stats',
+  title: 'mood-stats',
+  description: 'The seed\'s GET /mood/stats: the caller\'s mood statistics in their own calendar days.',
+  routes: [{ method: 'get', path: '/', summary: 'My mood statistics', auth: 'user', query: statsQuery, responses: { 200: 'The statistics', 400: 'Bad dates', 401: 'No valid token' } }],
 });

@@ -12,6 +12,7 @@ import { Constants } from '../../types/database.ts';
 import { createFunctionApp, requireToken } from '../_shared/app.ts';
 import { asCaller } from '../_shared/db.ts';
 import { HttpError } from '../_shared/errors.ts';
+import { serveOpenApi } from '../_shared/openapi.ts';
 import { vapidFromEnv } from '../_shared/push.ts';
 import { jsonBody } from '../_shared/validate.ts';
 import { deliverNow, processDue } from './delivery.ts';
@@ -55,4 +56,18 @@ app.post('/process', requireToken, async (c) => {
   const { batchSize } = contentLength > 0 ? await jsonBody(c, processRequest) : {};
   const summary = await processDue(`process-${c.get('requestId')}`, vapidFromEnv(), { batchSize });
   return c.json(summary);
+});
+
+serveOpenApi(app, {
+  name: 'notifications',
+  title: 'notifications',
+  description: 'The seed\'s POST /notifications/send, the VAPID public key, and the delivery worker.',
+  routes: [
+    { method: 'get', path: '/vapid-public-key', summary: 'The VAPID public key for PushManager.subscribe', auth: 'none', responses: { 200: 'The key', 503: 'Push is not configured' } },
+    { method: 'post', path: '/send', summary: 'Notify a person: inbox and every device', auth: 'token', body: sendRequest,
+      description: 'The service role and admins may notify anyone; a therapist only their own clients.',
+      responses: { 201: 'Stored and delivered; the outcome per device', 400: 'Bad body', 401: 'No valid token', 403: 'You may not notify this person', 404: 'No such user' } },
+    { method: 'post', path: '/process', summary: 'One delivery worker pass (pg_cron calls this)', auth: 'service_role', body: processRequest.optional(),
+      responses: { 200: 'What the pass did', 401: 'No valid token', 403: 'Not the service role' } },
+  ],
 });

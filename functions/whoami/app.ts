@@ -7,6 +7,7 @@
 import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
 import { accountGone } from '../_shared/auth.ts';
 import { asCaller } from '../_shared/db.ts';
+import { serveOpenApi } from '../_shared/openapi.ts';
 
 export type WhoamiBody = {
   id: string;
@@ -48,4 +49,11 @@ app.get('/', requireUser, async (c) => {
   };
   c.header('cache-control', 'no-store');
   return c.json(body);
+});
+
+serveOpenApi(app, {
+  name: 'whoami',
+  title: 'whoami',
+  description: 'Who the caller is, as the database sees them (token claims, role, profile).',
+  routes: [{ method: 'get', path: '/', summary: 'The caller\'s identity', auth: 'user', responses: { 200: 'The identity', 401: 'No valid token, or the account is gone' } }],
 });

@@ -128,6 +128,14 @@ describe('functions over HTTP', () => {
     }
   });
 
+  it('serves each function\'s OpenAPI 3.1 document without a token', async () => {
+    const response = await call('/booking/openapi.json');
+    expect(response.status).toBe(200);
+    const document = await response.json();
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toContain('/functions/v1/booking/{id}/rate');
+  });
+
   it('answers an unknown function with a 404 in the error shape', async () => {
     const response = await call('/no-such-function');
     expect(response.status).toBe(404);
