@@ -217,7 +217,8 @@ create table public.notification_settings (
   push_previews boolean not null default false,
   updated_at timestamptz not null default now(),
   constraint notification_settings_quiet_hours_check check (
-    (quiet_hours_start is null and quiet_hours_end is null) or quiet_hours_start <> quiet_hours_end)
+    (quiet_hours_start is null and quiet_hours_end is null)
+    or (quiet_hours_start is not null and quiet_hours_end is not null and quiet_hours_start <> quiet_hours_end))
 );
 comment on table public.notification_settings is
   'Quiet hours (in the person''s profile time zone; a window may cross midnight, e.g. 22:00-07:00) and whether pushes may show the notification''s words. No row: no quiet hours, no previews.';
@@ -525,7 +526,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  notification_id uuid;
+  inbox_id uuid;
 begin
   if coalesce(auth.role(), '') <> 'service_role' and (select private.caller_role()) is distinct from 'admin'
      and not ((select private.caller_role()) = 'therapist' and exists (
@@ -536,16 +537,17 @@ begin
     raise exception 'No such user' using errcode = 'PT404';
   end if;
   -- A new row every time: a sent notification is its own event, not collapsed.
-  notification_id := private.notify(recipient_id, type, title, body, coalesce(data, '{}'), null,
+  inbox_id := private.notify(recipient_id, type, title, body, coalesce(data, '{}'), null,
                                     bypass_quiet_hours => type = 'session_reminder' or (type = 'system' and urgent),
                                     urgency => case when urgent or type = 'session_reminder' then 'high' else 'normal' end);
   -- The push jobs just queued (created_at is the transaction's time), for the function to deliver at once.
   return jsonb_build_object(
-    'notificationId', notification_id,
+    'notificationId', inbox_id,
     'jobs', coalesce((
       select jsonb_agg(jsonb_build_object('id', j.id, 'subscriptionId', j.subscription_id, 'runAt', j.run_at) order by j.id)
       from private.notification_jobs as j
-      where j.user_id = recipient_id and j.kind = 'push' and j.status = 'pending' and j.created_at = now()), '[]'));
+      where j.user_id = recipient_id and j.kind = 'push' and j.status = 'pending' and j.created_at = now()
+        and j.notification_id is not distinct from inbox_id), '[]'));
 end;
 $$;
 comment on function private.send_notification(uuid, text, text, public.notification_type, jsonb, boolean) is

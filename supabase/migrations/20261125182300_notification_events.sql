@@ -99,9 +99,11 @@ begin
   if group_name is null then
     return 0;
   end if;
-  select count(private.notify(m.user_id, 'group_message', 'New messages in ' || group_name,
-                              'There are new messages in ' || group_name,
-                              jsonb_build_object('groupId', job.payload ->> 'groupId'), 'group:' || (job.payload ->> 'groupId')))::integer
+  -- Counted whether or not an inbox row came back (null when in-app is off but a push was queued).
+  select count(coalesce(private.notify(m.user_id, 'group_message', 'New messages in ' || group_name,
+                                       'There are new messages in ' || group_name,
+                                       jsonb_build_object('groupId', job.payload ->> 'groupId'), 'group:' || (job.payload ->> 'groupId'))::text,
+                        'push only'))::integer
   into notified
   from private.group_members as m
   where m.group_id = (job.payload ->> 'groupId')::uuid and m.status = 'active' and m.user_id is not null
