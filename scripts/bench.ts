@@ -1,5 +1,5 @@
 /**
- * `npm run bench [functions] [profiles] [wellbeing] [chat] [groups] [therapy] [notifications]`: figures measured side by side in one run, never pass/fail on
+ * `npm run bench [functions] [profiles] [wellbeing] [chat] [groups] [therapy] [notifications] [load]`: figures measured side by side in one run, never pass/fail on
  * time, on a throwaway database. With no arguments, every section.
  *
  * Function overhead: p50/p99 latency and throughput of `health` (gateway + Hono app + one query as anon) and of
@@ -10,14 +10,15 @@
  * servers share the machine, so the ratios are the figures to compare between runs, not the absolute numbers.
  */
 import { spawn } from 'node:child_process';
-import { Agent, get as httpGet } from 'node:http';
+import { Agent } from 'node:http';
 import { freePort, startThrowawayCluster } from './lib/postgres.ts';
 import { measurePublicProfilePages, populateProfiles, printPageFigures } from './bench/public-profiles.ts';
 import { measureChat, printChatFigures } from './bench/chat.ts';
 import { measureGroups, printGroupFigures } from './bench/groups.ts';
+import { measureLoad, printLoadFigures } from './bench/load.ts';
 import { measureNotifications, printNotificationFigures } from './bench/notifications.ts';
 import { measureTherapy, printTherapyFigures } from './bench/therapy.ts';
-import { summarize } from './bench/measure.ts';
+import { boundedLoad, getOk } from './bench/measure.ts';
 import { measureWellbeing, populateWellbeing, printWellbeingFigures } from './bench/wellbeing.ts';
 import { applyPlatformStandIn, bin, connect, demoAccounts, pushMigrations, repoRoot, startFunctions } from './lib/stack.ts';
 import { bold, dim, step } from './lib/steps.ts';
@@ -29,43 +30,15 @@ const warmup = Math.min(500, requests);
 
 type Figures = { name: string; p50: number; p99: number; rps: number; errors: number };
 
-/** One GET on a kept-alive connection; resolves with its latency in ms, or -1 when the answer was not a 200. */
-function timedGet(agent: Agent, url: URL, headers: Record<string, string>): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const request = httpGet(url, { agent, headers }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode === 200 ? performance.now() - started : -1));
-    });
-    request.on('error', () => resolve(-1));
-  });
-}
-
-/** `amount` requests from `connections` concurrent clients, each sending its next request when the last is answered. */
-async function closedLoop(url: URL, headers: Record<string, string>, amount: number): Promise<{ latencies: number[]; seconds: number; errors: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const latencies: number[] = [];
-  let errors = 0;
-  let issued = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (issued < amount) {
-      issued += 1;
-      const latency = await timedGet(agent, url, headers);
-      if (latency < 0) errors += 1;
-      else latencies.push(latency);
-    }
-  }));
-  const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
-  return { latencies, seconds, errors };
-}
-
-
+/** The closed loop on one URL, on kept-alive connections that the warm-up opens. */
 async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Figures> {
-  await closedLoop(new URL(url), headers, warmup);
-  const { latencies, seconds, errors } = await closedLoop(new URL(url), headers, requests);
-  return { name, ...summarize(latencies), rps: requests / seconds, errors };
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const target = new URL(url);
+  try {
+    return { name, ...(await boundedLoad({ connections, requests, warmup }, () => getOk(agent, target, headers))) };
+  } finally {
+    agent.destroy();
+  }
 }
 
 async function startBareHono(port: number): Promise<() => void> {
@@ -92,7 +65,7 @@ async function userClaimsOf(url: string, userId: string): Promise<Record<string,
   }
 }
 
-const sections = ['functions', 'profiles', 'wellbeing', 'chat', 'groups', 'therapy', 'notifications'] as const;
+const sections = ['functions', 'profiles', 'wellbeing', 'chat', 'groups', 'therapy', 'notifications', 'load'] as const;
 type Section = (typeof sections)[number];
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !sections.includes(name as Section));
@@ -143,7 +116,7 @@ try {
           `${ratio(figures.p50, bare.p50).padStart(12)} ${ratio(figures.rps, bare.rps).padStart(14)} ${String(figures.errors).padStart(7)}`,
       );
     }
-    if (bare.errors + health.errors + whoami.errors > 0) console.log(dim('\nErrors are non-200 answers or failed connections: the figures above exclude them.'));
+    if (bare.errors + health.errors + whoami.errors > 0) console.log(dim('\nErrors are non-2xx answers or failed connections: the figures above exclude them.'));
     await functions.stop();
     stopBare();
   }
@@ -188,6 +161,12 @@ try {
     const figures = await step('Notifications: Web Push fan-out and job claiming', () =>
       measureNotifications(server.url, (message) => console.log(dim(`  … ${message}`))));
     printNotificationFigures(figures);
+  }
+
+  if (wanted('load')) {
+    const figures = await step('Load: chat send, mood-stats and booking slots under a bounded closed loop', () =>
+      measureLoad(server.url, (message) => console.log(dim(`  … ${message}`))));
+    printLoadFigures(figures);
   }
 } catch (error) {
   if (!(error instanceof Error && error.name === 'StepError')) console.error(error);

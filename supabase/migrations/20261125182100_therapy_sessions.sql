@@ -653,18 +653,27 @@ comment on function private.book_therapy_session(uuid, timestamptz, public.thera
   'Books a session for the caller at a bookable start: 404/422 with the reason, 409 when taken (also on a lost race); the same idempotency_key returns the first booking.';
 
 -- Locks one of the caller's sessions and says which party the caller is in it.
-create function private.lock_callers_therapy_session(session_id uuid, out session private.therapy_sessions, out party public.therapy_party)
+create type private.callers_therapy_session as (session private.therapy_sessions, party public.therapy_party);
+comment on type private.callers_therapy_session is 'A session locked for a change, and which party the caller is in it.';
+
+create function private.lock_callers_therapy_session(session_id uuid)
+returns private.callers_therapy_session
 language plpgsql
 set search_path = ''
 as $$
+declare
+  locked private.callers_therapy_session;
+  found_session private.therapy_sessions;
 begin
-  select s.* into session from private.therapy_sessions as s
+  select s.* into found_session from private.therapy_sessions as s
   where s.id = lock_callers_therapy_session.session_id and auth.uid() in (s.client_id, s.therapist_id)
   for update;
-  if session.id is null then
+  if found_session.id is null then
     raise exception 'No such session' using errcode = 'PT404';
   end if;
-  party := case when session.client_id = auth.uid() then 'client' else 'therapist' end;
+  locked.session := found_session;
+  locked.party := (case when found_session.client_id = auth.uid() then 'client' else 'therapist' end)::public.therapy_party;
+  return locked;
 end;
 $$;
 comment on function private.lock_callers_therapy_session(uuid) is 'Locks a session of the caller (404 otherwise) and returns it with the caller''s party.';

@@ -1,0 +1,229 @@
+/**
+ * `npm run bench load`: a bounded loopback load test of the busiest routes, each a closed loop of BENCH_CONNECTIONS
+ * clients (8) sending BENCH_LOAD_REQUESTS requests (2000) after a warm-up (500), side by side with a baseline:
+ * - GET /functions/v1/mood-stats and GET /functions/v1/booking/slots on the functions served by real Deno, with real
+ *   user tokens, each request as the next of BENCH_LOAD_USERS people (200) with a year of daily mood entries, slots
+ *   for the next of a few therapists with weekly hours and a partly booked calendar; baseline: whoami, the same
+ *   gateway, token verification and transaction as the caller, with one trivial query.
+ * - Chat send, the RPC public.send_chat_message that supabase-js calls through PostgREST. PostgREST does not run
+ *   here, so each request is what PostgREST runs for it: a transaction on a pooled connection that sets `role` and
+ *   `request.jwt.claims` (the token's own payload) locally, then the call, through RLS and every trigger. Baseline:
+ *   the same transaction around `select 1`. Sends are spread over enough senders (in their own conversations) that
+ *   none comes near the per-minute limit of private.check_chat_send_rate: the path is measured, not the limiter; a
+ *   refusal by the limiter (PT429) would count as an error.
+ * Client, Deno and Postgres share the machine's cores, so the ratios are the figures to compare between runs.
+ */
+import { Agent } from 'node:http';
+import { decodeJwt } from 'jose';
+import type postgres from 'postgres';
+import { freePort } from '../lib/postgres.ts';
+import { accessTokenAppMetadataSql, connect, startFunctions } from '../lib/stack.ts';
+import { bold, dim, red } from '../lib/steps.ts';
+import { apiKey, type AuthUserRow, jwtSecret, userAccessToken } from '../lib/tokens.ts';
+import { actAs, boundedLoad, getOk, type LoadFigures, type LoadOptions } from './measure.ts';
+
+/** A row with no baseline is the baseline of the rows after it, under its `group` heading. */
+export type LoadRow = LoadFigures & { name: string; baseline?: LoadRow; group?: string };
+export type LoadResults = {
+  options: LoadOptions;
+  people: number;
+  moodEntries: number;
+  therapists: number;
+  bookedSessions: number;
+  chat: { senders: number; conversations: number; maxPerSender: number; limit: number; sent: number; stored: number };
+  rows: LoadRow[];
+};
+
+const therapistZones = ['Europe/London', 'America/New_York', 'Europe/Berlin', 'Asia/Tokyo', 'America/Los_Angeles'];
+
+/** People signed up through the real triggers, with the columns their access token is made of. */
+async function signUp(sql: ReturnType<typeof connect>, prefix: string, count: number): Promise<AuthUserRow[]> {
+  await sql`
+    insert into auth.users (instance_id, id, aud, role, email, raw_user_meta_data, is_anonymous, created_at, updated_at)
+    select '00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', ${prefix}::text || '-' || n || '@example.com',
+           jsonb_build_object('firstName', 'Load ' || n, 'load_bench', ${prefix}::text, 'load_n', n), false, now(), now()
+    from generate_series(1, ${count}::int) as n`;
+  return await sql<AuthUserRow[]>`
+    select u.id, u.email, u.phone, coalesce(u.is_anonymous, false) as is_anonymous, ${sql.unsafe(accessTokenAppMetadataSql)} as raw_app_meta_data,
+           u.raw_user_meta_data
+    from auth.users as u where u.raw_user_meta_data ->> 'load_bench' = ${prefix}
+    order by (u.raw_user_meta_data ->> 'load_n')::int`;
+}
+
+export async function measureLoad(url: string, onProgress: (message: string) => void): Promise<LoadResults> {
+  const options: LoadOptions = {
+    connections: Number(process.env.BENCH_CONNECTIONS ?? 8),
+    requests: Number(process.env.BENCH_LOAD_REQUESTS ?? 2000),
+    warmup: Math.min(500, Number(process.env.BENCH_LOAD_REQUESTS ?? 2000)),
+  };
+  const peopleCount = Number(process.env.BENCH_LOAD_USERS ?? 200);
+  const therapistCount = Number(process.env.BENCH_LOAD_THERAPISTS ?? 5);
+  const secret = jwtSecret();
+  const sql = connect(url, { max: 1 });
+  const cleanups: Array<() => Promise<unknown>> = [async () => await sql.end()];
+  try {
+    // People with a year of daily mood entries (bulk rows without the achievement triggers, as the wellbeing section).
+    const people = await signUp(sql, 'load-person', peopleCount);
+    await sql`set session_replication_role = replica`;
+    const [{ moodEntries }] = await sql<{ moodEntries: number }[]>`
+      with inserted as (
+        insert into public.mood_entries (user_id, entry_date, mood, factors)
+        select u.id, current_date - d, 1 + ((n * 7 + d * 3) % 5),
+               case when (n + d) % 3 = 0 then '{Exercise}'::text[] when (n + d) % 7 = 0 then '{Poor Sleep}' else '{}' end
+        from (select id, (raw_user_meta_data ->> 'load_n')::int as n from auth.users where raw_user_meta_data ->> 'load_bench' = 'load-person') as u
+        cross join generate_series(0, 364) as d
+        returning 1
+      ) select count(*)::int as "moodEntries" from inserted`;
+    await sql`set session_replication_role = origin`;
+    onProgress(`${peopleCount} people with a year of daily mood entries (${moodEntries.toLocaleString('en-US')} entries)`);
+
+    // Therapists with weekday hours (09-12, 13-18 in their zones), a third of their next two weeks booked by the people.
+    const therapistUsers = await signUp(sql, 'load-therapist', therapistCount);
+    const therapistIds = therapistUsers.map((user) => user.id);
+    await sql`update public.profiles set role = 'therapist' where id = any(${therapistIds}::uuid[])`;
+    await sql`
+      insert into public.therapists (id, display_name, specialties, years_of_experience, hourly_rate, time_zone, session_types, languages)
+      select t.id, 'Dr. Load ' || t.n, '{anxiety,stress}', 10, 100, (${therapistZones}::text[])[1 + (t.n - 1) % ${therapistZones.length}::int], '{video,phone}', '{en}'
+      from unnest(${therapistIds}::uuid[]) with ordinality as t (id, n)`;
+    await sql`
+      insert into public.therapist_weekly_hours (therapist_id, weekday, starts_at, ends_at)
+      select t, d, r.opens, r.closes
+      from unnest(${therapistIds}::uuid[]) as t cross join generate_series(1, 5) as d
+      cross join (values (time '09:00', time '12:00'), (time '13:00', time '18:00')) as r (opens, closes)`;
+    let bookedSessions = 0;
+    let client = 0;
+    for (const therapistId of therapistIds) {
+      const starts = await sql<{ starts_at: Date }[]>`select s as starts_at from private.bookable_slots(${therapistId}, now(), now() + interval '14 days', null) as s`;
+      for (let index = 0; index < starts.length; index += 3) {
+        const claims = JSON.stringify({ sub: people[client % people.length].id, role: 'authenticated', aud: 'authenticated', is_anonymous: false });
+        client += 1;
+        const booked = await sql.begin(async (tx) => {
+          await actAs(tx, claims);
+          await tx`select private.book_therapy_session(${therapistId}, ${starts[index].starts_at}, 'video', null, null)`;
+          return true;
+        }).catch(() => false);
+        if (booked) bookedSessions += 1;
+      }
+    }
+    await sql`analyze auth.users, public.profiles, public.mood_entries, public.therapists, public.therapist_weekly_hours, private.therapy_sessions`;
+    onProgress(`${therapistCount} therapists with weekly hours, ${bookedSessions} sessions booked in their next two weeks`);
+
+    // Chat: each sender stays at or under half the per-minute limit over warm-up and measured sends together.
+    const [{ limit }] = await sql<{ limit: number }[]>`select private.chat_send_limit_per_minute() as limit`;
+    const sends = options.warmup + options.requests;
+    const perSenderCap = Math.max(1, Math.floor(limit / 2));
+    const conversations = Math.ceil(sends / (2 * perSenderCap));
+    const chatters = await signUp(sql, 'load-chatter', 2 * conversations);
+    const participants = await sql<{ id: string; conversation: string; user_id: string }[]>`
+      with conversation as (
+        insert into public.chat_conversations (kind) select 'matched' from generate_series(1, ${conversations}::int) returning id
+      ), numbered as (select id, row_number() over () as n from conversation)
+      insert into private.chat_participants (conversation_id, user_id, alias)
+      select c.id, (${chatters.map((user) => user.id)}::uuid[])[(2 * c.n - 1 + side)::int], 'Anonymous User #' || (2 * c.n + side)
+      from numbered as c cross join generate_series(0, 1) as side
+      returning id, conversation_id::text as conversation, user_id`;
+    // Sender slot s: conversation s mod C, side floor(s / C): consecutive sends go to different conversations, so the
+    // two people of a conversation are not sending at the same moment (that would measure row locks, not the path).
+    const byConversation = new Map<string, Array<{ id: string; user_id: string }>>();
+    for (const { id, conversation, user_id } of participants) byConversation.set(conversation, [...(byConversation.get(conversation) ?? []), { id, user_id }]);
+    const pairs = [...byConversation.values()];
+    const claimsOfChatter = new Map<string, string>();
+    for (const user of chatters) {
+      claimsOfChatter.set(user.id, JSON.stringify(decodeJwt(await userAccessToken(user, { apiUrl: 'http://127.0.0.1:54321', secret, expiresInSeconds: 3600 }))));
+    }
+    const senderSlots = pairs.length * 2;
+    const sender = (index: number) => {
+      const slot = index % senderSlots;
+      const [me, partner] = slot < pairs.length ? pairs[slot] : [...pairs[slot - pairs.length]].reverse();
+      return { claims: claimsOfChatter.get(me.user_id)!, recipient: partner.id };
+    };
+    const maxPerSender = Math.ceil(sends / senderSlots);
+    onProgress(`${chatters.length} people in ${conversations} conversations to send into, at most ${maxPerSender} sends each (limit ${limit} a minute)`);
+
+    // Functions on real Deno.
+    const functionsPort = await freePort();
+    const apiUrl = `http://127.0.0.1:${functionsPort}`;
+    const functions = await startFunctions(functionsPort, {
+      dbUrl: url, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret,
+    }, () => {});
+    cleanups.push(() => functions.stop());
+    const tokens = await Promise.all(people.map(async (person) => `Bearer ${await userAccessToken(person, { apiUrl, secret, expiresInSeconds: 3600 })}`));
+    const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+    cleanups.push(async () => agent.destroy());
+    const overHttp = async (name: string, target: (index: number) => string, baseline?: LoadRow): Promise<LoadRow> => {
+      const figures = await boundedLoad(options, (index) => getOk(agent, new URL(target(index)), { authorization: tokens[index % tokens.length] }));
+      onProgress(`${name}: ${figures.rps.toFixed(0)} req/s`);
+      return { name, ...figures, baseline };
+    };
+    const rows: LoadRow[] = [];
+    const whoami = { ...(await overHttp('GET whoami (baseline: JWT, one query as caller)', () => `${functions.url}/whoami`)), group: 'over HTTP, functions on Deno, real user tokens' };
+    rows.push(whoami);
+    rows.push(await overHttp('GET mood-stats (a year of daily entries)', () => `${functions.url}/mood-stats`, whoami));
+    const [{ from, to }] = await sql<{ from: string; to: string }[]>`select (current_date + 1)::text as "from", (current_date + 7)::text as "to"`;
+    rows.push(await overHttp('GET booking/slots (a week, London time)', (index) =>
+      `${functions.url}/booking/slots?therapistId=${therapistIds[index % therapistIds.length]}&from=${from}&to=${to}&tz=Europe/London`, whoami));
+
+    // Chat send as PostgREST runs an RPC: its pool (BENCH_CONNECTIONS connections, prepared statements), a
+    // transaction per request with role and claims set locally.
+    const pool = connect(url, { max: options.connections });
+    cleanups.push(async () => await pool.end());
+    await Promise.all(Array.from({ length: options.connections }, () => pool`select 1`));
+    const asCaller = (claims: string, call: (tx: postgres.TransactionSql) => Promise<unknown>) =>
+      pool.begin(async (tx) => {
+        await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${claims}, true)`;
+        return await call(tx);
+      });
+    const selectOne = await boundedLoad(options, (index) => asCaller(sender(index).claims, (tx) => tx`select 1`));
+    const selectRow: LoadRow = { name: 'select 1 as the caller (baseline: PostgREST tx)', ...selectOne, group: 'SQL, each request a transaction as PostgREST runs an RPC' };
+    rows.push(selectRow);
+    const [{ before }] = await sql<{ before: number }[]>`select count(*)::int as before from public.chat_messages`;
+    const send = await boundedLoad(options, (index) => {
+      const { claims, recipient } = sender(index);
+      return asCaller(claims, (tx) => tx`select public.send_chat_message(${crypto.randomUUID()}, ${`How are you feeling today? (${index})`}, ${recipient})`);
+    });
+    rows.push({ name: 'chat send: send_chat_message RPC as sender', ...send, baseline: selectRow });
+    const [{ after }] = await sql<{ after: number }[]>`select count(*)::int as after from public.chat_messages`;
+    onProgress(`chat send: ${send.rps.toFixed(0)} req/s`);
+
+    return {
+      options, people: peopleCount, moodEntries, therapists: therapistCount, bookedSessions,
+      chat: { senders: chatters.length, conversations, maxPerSender, limit, sent: sends - send.errors - send.warmupErrors, stored: after - before },
+      rows,
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+export function printLoadFigures(results: LoadResults): void {
+  const { options, chat } = results;
+  const ratio = (value: number, base: number | undefined) => (base ? `${(value / base).toFixed(2)}×` : '1.00×');
+  console.log(`\n${bold('Load')}: closed loop, ${options.connections} connections, ${options.requests} requests per route after ${options.warmup} warm-up, loopback`);
+  console.log(`  ${results.people} people × 365 mood entries; ${results.therapists} therapists, ${results.bookedSessions} sessions booked in their next two weeks`);
+  console.log(
+    `  chat send: ${chat.senders} senders in ${chat.conversations} conversations, at most ${chat.maxPerSender} sends each per run ` +
+      `(limit ${chat.limit} a minute): ${chat.maxPerSender < chat.limit ? 'the path is measured, not the limiter' : red('the limiter will refuse some')}; a 429 (PT429) counts as an error`,
+  );
+  console.log(
+    `  ${'route'.padEnd(50)} ${'requests'.padStart(8)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ` +
+      `${'p50 vs base'.padStart(11)} ${'req/s vs base'.padStart(13)}`,
+  );
+  for (const row of results.rows) {
+    if (row.group) console.log(dim(`  ${row.group}`));
+    console.log(
+      `  ${row.name.padEnd(50)} ${String(row.requests).padStart(8)} ${row.rps.toFixed(0).padStart(7)} ${row.p50.toFixed(2).padStart(7)} ${row.p99.toFixed(2).padStart(7)} ` +
+        `${String(row.errors).padStart(6)} ${ratio(row.p50, row.baseline?.p50).padStart(11)} ${ratio(row.rps, row.baseline?.rps).padStart(13)}`,
+    );
+  }
+  console.log(dim(`  messages stored by the chat sends (warm-up included): ${chat.stored}, answered: ${chat.sent}`));
+  const failing = results.rows.filter((row) => row.errors + row.warmupErrors > 0);
+  if (failing.length === 0 && chat.stored === chat.sent) {
+    console.log(`  errors: 0 on every route (warm-ups included)`);
+  } else {
+    for (const row of failing) {
+      const reasons = [...row.failures].map(([reason, count]) => `${reason} ×${count}`).join(', ');
+      console.log(red(`  ERRORS: ${row.name}: ${row.errors} of ${row.requests} measured requests and ${row.warmupErrors} of ${options.warmup} warm-up requests failed (${reasons})`));
+    }
+    if (chat.stored !== chat.sent) console.log(red(`  ERRORS: ${chat.sent} chat sends answered but ${chat.stored} messages stored`));
+  }
+}
