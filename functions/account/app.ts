@@ -4,9 +4,10 @@
  * 1. The caller's token is verified and their avatar files are listed as the caller (RLS decides what is theirs).
  * 2. The files are removed through the Storage API with the service role: that deletes the stored bytes, not only the
  *    rows. If Storage cannot be reached, nothing is deleted and the answer is 503: no half-deleted accounts.
- * 3. private.delete_account runs as the service role: it refuses while files remain, records the deletion in the
- *    audit log and deletes the auth user, which cascades to every row of theirs. (Should this step fail after the
- *    files went, the account stays, without its pictures, and the person can simply retry.)
+ * 3. private.delete_account runs as the service role: it refuses while files remain and deletes the auth user; the
+ *    deletion triggers erase or anonymise every row of theirs (rules in the data_rights_everywhere migration) and
+ *    record an account_deleted event without identifiers. (Should this step fail after the files went, the account
+ *    stays, without its pictures, and the person can simply retry.)
  */
 import { StorageClient } from '@supabase/storage-js';
 import { z } from 'zod';

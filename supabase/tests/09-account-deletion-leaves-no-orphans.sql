@@ -1,8 +1,9 @@
 -- Account deletion (private.delete_account, called by the `account` function as the service role): everything of
--- the person goes, the fact of the deletion stays, and it cannot run while Storage still holds their files.
+-- the person goes, the fact of the deletion stays (without their id), and it cannot run while Storage still holds their
+-- files. 23-deleting-an-account-leaves-nothing-behind proves the whole rule from the catalog.
 -- Threat ids: AD-01 … AD-07.
 begin;
-select plan(9);
+select plan(10);
 
 select tests.create_supabase_user('leaving', metadata => '{"firstName": "Lee"}');
 select tests.create_supabase_user('with-files');
@@ -13,6 +14,10 @@ insert into public.journal_entries (user_id, title, content, mood) values (tests
 insert into public.mood_entries (user_id, entry_date, mood) values (tests.get_supabase_uid('leaving'), '2026-01-01', 3);
 insert into public.goals (user_id, title, target) values (tests.get_supabase_uid('leaving'), 'Walk', 1);
 insert into public.goal_progress (goal_id, user_id) select id, user_id from public.goals where user_id = tests.get_supabase_uid('leaving');
+-- … and an audited privacy change, so the log has an event about them.
+select tests.authenticate_as('leaving');
+select public.update_privacy_settings('{"hidePhone": false}');
+reset role;
 
 --- who may call it
 select ok(has_function_privilege('service_role', 'private.delete_account(uuid)', 'execute'), 'AD-01: the service role may delete accounts');
@@ -48,9 +53,11 @@ select is_empty(format($$
   union all select 'user_achievements' from public.user_achievements where user_id = %1$L$$, current_setting('tests.leaving')),
   'AD-06: nothing of the person is left in auth, profiles, public cards, Storage, journal, mood, goals or achievements');
 select results_eq(
-  format($$select action, actor_id::text, actor_db_role from public.audit_log where subject_id = %L$$, current_setting('tests.leaving')),
-  format($$values ('account_deleted'::text, %L::text, 'service_role'::text)$$, current_setting('tests.leaving')),
-  'AD-07: the audit log records that the person deleted their account');
+  $$select action, actor_id, subject_id, actor_db_role from public.audit_log where action = 'account_deleted' and occurred_at = now()$$,
+  $$values ('account_deleted'::text, null::uuid, null::uuid, 'service_role'::text)$$,
+  'AD-07: the audit log records that an account was deleted, without whose (the log keeps no id of a deleted account)');
+select is_empty(format($$select 1 from public.audit_log where %1$L in (actor_id, subject_id)$$, current_setting('tests.leaving')),
+  'AD-07: … and no earlier event still names the person');
 select isnt_empty(format($$select 1 from public.profiles where id = %L$$, tests.get_supabase_uid('with-files')),
   'AD-07: … and the refused deletion changed nothing');
 
