@@ -6,7 +6,7 @@
  * session to keep prepared statements in.
  */
 import postgres from 'postgres';
-import { type AccessTokenClaims, type ApiRole, apiRoles } from './auth.ts';
+import { type AccessTokenClaims, accountGone, type ApiRole, apiRoles } from './auth.ts';
 import { readEnv, requireEnv } from './env.ts';
 
 export type Sql = postgres.Sql;
@@ -44,8 +44,14 @@ export async function asCaller<T>(claims: AccessTokenClaims, work: (tx: Transact
   const role: ApiRole = claims.role;
   // Defence in depth: a token can only become one of the API roles, never a privileged database role.
   if (!apiRoles.includes(role)) throw new Error(`refusing to run as database role ${String(role)}`);
+  // A token outlives its account: a user whose account is gone (deleted, or soft-deleted by Auth) is a 401, not a
+  // stranger with no rows. Checked in the same round trip, as the connection's role, before the switch to `role`.
+  const subject = role === 'authenticated' && claims.sub ? claims.sub : null;
   const result = await database().begin(async (tx) => {
-    await tx`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+    const [setup] = await tx<{ present: boolean }[]>`
+      select ${subject}::uuid is null or exists (select 1 from auth.users as u where u.id = ${subject}::uuid and u.deleted_at is null) as present,
+             set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+    if (!setup.present) throw accountGone();
     return await work(tx);
   });
   return result as T;

@@ -52,8 +52,8 @@ app.post('/send', requireToken, async (c) => {
 
 app.post('/process', requireToken, async (c) => {
   if (c.get('claims').role !== 'service_role') throw new HttpError(403, 'Only the service role runs the delivery worker');
-  const contentLength = Number(c.req.header('content-length') ?? 0);
-  const { batchSize } = contentLength > 0 ? await jsonBody(c, processRequest) : {};
+  // Any body is validated, with or without a Content-Length (a chunked request has none): only an empty one is no body.
+  const { batchSize } = (await c.req.text()).length > 0 ? await jsonBody(c, processRequest) : {};
   const summary = await processDue(`process-${c.get('requestId')}`, vapidFromEnv(), { batchSize });
   return c.json(summary);
 });
