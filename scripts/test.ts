@@ -1,14 +1,16 @@
 /**
  * `npm test`: every test, on a throwaway database this command creates and deletes itself.
  *   typecheck (tsc, deno check) ‖ database: Debian Postgres + pgTAP → stand-in → supabase db push --include-seed
- *   → types check + advisors + db lint → test helpers → functions on Deno → pgTAP (pg_prove) ‖ vitest (unit, functions,
- *   e2e) ‖ Postgres 17 (embedded): stand-in → the same push with seed → Debian's pgTAP + test helpers → pgTAP (pg_prove).
+ *   → types check + advisors + db lint ‖ pgbouncer (transaction mode) and its proof → test helpers → functions on Deno
+ *   via pgbouncer → pgTAP (pg_prove) ‖ vitest (unit, functions via pgbouncer, e2e) → the functions' traffic went through
+ *   pgbouncer ‖ Postgres 17 (embedded): stand-in → the same push with seed → Debian's pgTAP + test helpers → pgTAP.
  * Prints a summary with one `N passed, N failed` line and exits non-zero on any failure.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DatabaseServer, debianPostgres, freePort, providePgTapToEmbeddedPostgres, runCommand, startEmbeddedPostgres, startThrowawayCluster, temporaryDirectoryForPostgres } from './lib/postgres.ts';
+import type postgres from 'postgres';
+import { type DatabaseServer, debianPostgres, freePort, type PgBouncer, pgBouncerBinary, providePgTapToEmbeddedPostgres, runCommand, startEmbeddedPostgres, startPgBouncer, startThrowawayCluster, temporaryDirectoryForPostgres } from './lib/postgres.ts';
 import { generateVapidKeys } from '../functions/_shared/push.ts';
 import { applyPlatformStandIn, bin, connect, type FunctionsServer, generateTypes, installTestTooling, pushMigrations, repoRoot, startFunctions, supabaseCli, vapidVariables } from './lib/stack.ts';
 import { bold, dim, green, red, seconds, step } from './lib/steps.ts';
@@ -208,6 +210,109 @@ async function lint(server: DatabaseServer): Promise<void> {
   });
 }
 
+const poolerName = 'Transaction pooling (pgbouncer): proven, prepare: true fails';
+
+/**
+ * Hosted Supabase gives functions a transaction-mode pooler (Supavisor, port 6543); here pgbouncer in transaction mode
+ * stands in for it, between the functions (the Deno gateway and the in-process suites) and the throwaway database.
+ * Fixtures, pgTAP and the catalog checks keep the direct URL. Without pgbouncer the functions use the direct URL and
+ * the check is reported as skipped.
+ */
+async function startPooler(server: DatabaseServer): Promise<PgBouncer | undefined> {
+  if (!pgBouncerBinary()) {
+    const skipped = 'pgbouncer is not installed (apt: pgbouncer, which `bash .ci/run --deps-only` installs): the functions ran on a direct connection';
+    console.log(`${dim('–')} transaction pooling skipped: ${skipped}`);
+    outcomes.push({ name: 'Transaction pooling (pgbouncer)', passed: 0, failed: 0, skipped });
+    return undefined;
+  }
+  let pooler: PgBouncer | undefined;
+  let proof: string | undefined;
+  await check(poolerName, async () => {
+    pooler = await startPgBouncer(server.url);
+    const started = pooler;
+    cleanups.push(() => started.stop());
+    proof = await proveTransactionPooling(started);
+    return proof;
+  });
+  if (proof) console.log(dim(`  ${proof}`));
+  return pooler;
+}
+
+/**
+ * Proves, deterministically, what transaction pooling does to a client, and why db.ts needs `prepare: false`:
+ * two clients each run a transaction (one with postgres.js's default `prepare: true`, one with `prepare: false` as
+ * db.ts has it), then other clients open transactions until the server connections those two used are held; each
+ * client's next transaction must then run on another server connection. The `prepare: false` client gets a different
+ * backend pid and succeeds; the `prepare: true` one finds its named statement missing (26000), inside a transaction
+ * where postgres.js's re-prepare cannot help. pgbouncer's console must also say `pool_mode = transaction`.
+ */
+async function proveTransactionPooling(pooler: PgBouncer): Promise<string> {
+  const clients: postgres.Sql[] = [];
+  const client = (options: postgres.Options<Record<string, never>>) => {
+    const sql = connect(pooler.url, { max: 1, fetch_types: false, ...options });
+    clients.push(sql);
+    return sql;
+  };
+  const releases: Array<() => void> = [];
+  const holds: Promise<unknown>[] = [];
+  try {
+    const admin = connect(pooler.adminUrl, { max: 1, fetch_types: false });
+    clients.push(admin);
+    const config = await admin.unsafe<{ key: string; value: string }[]>('show config').simple();
+    const mode = config.find((row) => row.key === 'pool_mode')?.value;
+    if (mode !== 'transaction') throw new Error(`pgbouncer reports pool_mode = ${mode}`);
+
+    const backendOf = async (sql: postgres.Sql) => (await sql.begin((tx) => tx<{ pid: number }[]>`select pg_backend_pid() as pid`))[0].pid;
+    const unprepared = client({ prepare: false });
+    const prepared = client({ prepare: true });
+    const firstUnprepared = await backendOf(unprepared);
+    const firstPrepared = await backendOf(prepared);
+
+    // Hold server connections in open transactions until both of those backends are taken.
+    const held = new Set<number>();
+    for (let holder = 0; holder < 16 && !(held.has(firstUnprepared) && held.has(firstPrepared)); holder += 1) {
+      const sql = client({ prepare: false });
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      releases.push(release);
+      const pid = await new Promise<number>((resolve, reject) => {
+        holds.push(sql.begin(async (tx) => {
+          const [row] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
+          resolve(row.pid);
+          await released;
+        }).catch(reject));
+      });
+      held.add(pid);
+    }
+    if (!(held.has(firstUnprepared) && held.has(firstPrepared))) throw new Error(`could not take over backends ${firstUnprepared} and ${firstPrepared} from other clients (held ${[...held].join(', ')})`);
+    const sharedBy = held.size;
+
+    const secondUnprepared = await backendOf(unprepared);
+    if (secondUnprepared === firstUnprepared || held.has(secondUnprepared)) throw new Error(`the prepare: false client ran on backend ${secondUnprepared} again`);
+    const preparedOutcome = await backendOf(prepared).then((pid) => `succeeded on backend ${pid}`, (error: Error & { code?: string }) => error);
+    if (!(preparedOutcome instanceof Error) || preparedOutcome.code !== '26000') {
+      throw new Error(`a prepare: true client's second transaction on another backend should fail with 26000 (prepared statement does not exist); it ${preparedOutcome instanceof Error ? `failed with ${preparedOutcome.code}: ${preparedOutcome.message}` : preparedOutcome}`);
+    }
+    return `pool_mode = transaction; a client's backend changed between transactions (${firstUnprepared} → ${secondUnprepared}) once ${sharedBy} other client(s) held its server connection; prepare: true failed there: ${preparedOutcome.message}`;
+  } finally {
+    for (const release of releases) release();
+    await Promise.allSettled(holds);
+    await Promise.allSettled(clients.map((sql) => sql.end({ timeout: 2 })));
+  }
+}
+
+/** pgbouncer's own counters for the `postgres` database: transactions and queries it has passed to the server. */
+async function poolerStats(pooler: PgBouncer): Promise<{ transactions: number; queries: number }> {
+  const admin = connect(pooler.adminUrl, { max: 1, fetch_types: false });
+  try {
+    const rows = await admin.unsafe<{ database: string; total_xact_count: string; total_query_count: string }[]>('show stats').simple();
+    const row = rows.find((entry) => entry.database === new URL(pooler.url).pathname.slice(1));
+    return { transactions: Number(row?.total_xact_count ?? 0), queries: Number(row?.total_query_count ?? 0) };
+  } finally {
+    await admin.end({ timeout: 2 });
+  }
+}
+
 async function databaseAndSuites(): Promise<void> {
   let server: DatabaseServer;
   try {
@@ -226,7 +331,9 @@ async function databaseAndSuites(): Promise<void> {
   }
 
   // Catalog checks first: they must see the schema as migrations left it, before test helpers are installed.
-  await Promise.all([
+  // The pooler starts meanwhile: its proof runs before any function traffic, on connections of its own.
+  const [pooler] = await Promise.all([
+    startPooler(server),
     check('types/database.ts matches `supabase gen types typescript`', async () => {
       const generated = await generateTypes(server.url);
       const committed = readFileSync(join(repoRoot, 'types', 'database.ts'), 'utf8');
@@ -241,6 +348,10 @@ async function databaseAndSuites(): Promise<void> {
     }),
     lint(server),
   ]);
+  // The functions' database: the pooler when it runs (even if its proof failed, so the suites still say whether the
+  // functions work through it), else the direct URL.
+  const functionsDbUrl = pooler?.url ?? server.url;
+  const statsBefore = pooler ? await poolerStats(pooler).catch(() => undefined) : undefined;
 
   let functions: FunctionsServer;
   const secret = jwtSecret();
@@ -249,8 +360,8 @@ async function databaseAndSuites(): Promise<void> {
   const vapid = { ...generateVapidKeys(), subject: 'mailto:tests@healspace.local' };
   try {
     await step('Test helpers and pgTAP', () => installTestTooling(server.url));
-    functions = await step('Edge functions on Deno (test instance)', async () =>
-      startFunctions(port, { dbUrl: server.url, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret, vapid }, () => {})
+    functions = await step(`Edge functions on Deno (test instance) ${pooler ? 'via pgbouncer (transaction mode)' : 'on a direct connection'}`, async () =>
+      startFunctions(port, { dbUrl: functionsDbUrl, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret, vapid }, () => {})
     );
     cleanups.push(() => functions.stop());
   } catch (error) {
@@ -263,10 +374,20 @@ async function databaseAndSuites(): Promise<void> {
     runVitest({
       DB_URL: server.url, JWT_SECRET: secret, FUNCTIONS_URL: functions.url, API_URL: apiUrl,
       // What the edge runtime gives a function, for the suites that run function apps in-process.
-      SUPABASE_DB_URL: server.url, SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: await apiKey('service_role', secret),
+      SUPABASE_DB_URL: functionsDbUrl, SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: await apiKey('service_role', secret),
       ...vapidVariables(vapid),
     }),
   ]);
+  if (pooler) {
+    await check('Functions\' database traffic went through pgbouncer', async () => {
+      const after = await poolerStats(pooler);
+      const transactions = after.transactions - (statsBefore?.transactions ?? 0);
+      const queries = after.queries - (statsBefore?.queries ?? 0);
+      if (transactions <= 0) throw new Error('pgbouncer passed no transaction from the functions to the database: they bypassed the pooler');
+      console.log(dim(`  pgbouncer passed ${transactions} transactions (${queries} queries) from the functions to the database`));
+      return undefined;
+    });
+  }
 }
 
 async function main(): Promise<number> {

