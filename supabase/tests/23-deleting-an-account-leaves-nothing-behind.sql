@@ -5,7 +5,7 @@
 -- therapist's schedule with the cancelled slot and no client identity, the slot bookable again, reminders cancelled.
 -- The rule per table is in the data rights migration (20261125182500). Threat ids: DR-01 … DR-16.
 begin;
-select plan(36);
+select plan(38);
 
 -- Every table of every schema that holds data (all but the catalogs, pgTAP's and the test helpers'), as the catalog
 -- lists them, and whether the test runner may read it (on hosted Supabase `postgres` is not a superuser; DR-08 checks
@@ -373,6 +373,18 @@ select set_config('healspace.erasing_account', tests.get_supabase_uid('admin')::
 select throws_ok(format($$update public.audit_log set actor_id = null where actor_id = %L and occurred_at = now()$$, tests.get_supabase_uid('admin')), '42501',
   'The audit log is append-only', 'DR-16: … and an existing account cannot be erased from it');
 select set_config('healspace.erasing_account', '', true);
+
+--- DR-17: a seeded persona, active everywhere the demo seed reaches -------------------------------------------------
+-- Ava (supabase/seed.sql) has a profile, four months of mood and journal, goals, achievements, chat conversations,
+-- group memberships and messages, therapy sessions (rated, past and upcoming, with reminders) and her demo data's
+-- traces in realtime and the audit log. The same catalog search, for her id, public id and email.
+select set_config('tests.ava_needles', array[p.id::text, p.public_id::text, u.email]::text, true)
+from public.profiles as p join auth.users as u on u.id = p.id where u.email = 'ava.client@example.com';
+select ok((select count(distinct table_name) from pg_temp.traces(current_setting('tests.ava_needles')::text[])) >= 10,
+  'DR-17: before, the search finds the seeded client Ava in at least ten tables');
+select private.delete_account(u.id) from auth.users as u where u.email = 'ava.client@example.com';
+select is_empty($$select table_name || '.' || column_name || ' (' || hit_rows || ')' from pg_temp.traces(current_setting('tests.ava_needles')::text[])$$,
+  'DR-17: after her deletion no row anywhere holds her id, public id or email');
 
 select * from finish();
 rollback;
