@@ -109,6 +109,8 @@ alter policy therapists_select_listed_or_own on public.therapists
          or id in (select private.therapists_of_caller()));
 
 -- The status machine and the fields that never change, for every writer (functions, Studio, the service role).
+-- Account deletion may only erase the client's own words (idempotency key, cancellation reason; the note is not
+-- guarded): those changes to null are the only ones a final session accepts beyond what the status machine allows.
 create function private.check_therapy_session_change()
 returns trigger
 language plpgsql
@@ -116,16 +118,18 @@ security invoker
 set search_path = ''
 as $$
 begin
-  if (new.starts_at, new.duration_minutes, new.buffer_before_minutes, new.buffer_after_minutes, new.session_type, new.idempotency_key)
-     is distinct from (old.starts_at, old.duration_minutes, old.buffer_before_minutes, old.buffer_after_minutes, old.session_type, old.idempotency_key)
+  if (new.starts_at, new.duration_minutes, new.buffer_before_minutes, new.buffer_after_minutes, new.session_type)
+     is distinct from (old.starts_at, old.duration_minutes, old.buffer_before_minutes, old.buffer_after_minutes, old.session_type)
+     or (new.idempotency_key is distinct from old.idempotency_key and new.idempotency_key is not null)
      or (new.therapist_id is distinct from old.therapist_id and new.therapist_id is not null)
      or (new.client_id is distinct from old.client_id and new.client_id is not null)
      or (new.rescheduled_from is distinct from old.rescheduled_from and new.rescheduled_from is not null) then
     raise exception 'A session''s time, type and parties do not change; reschedule it instead' using errcode = 'PT409';
   end if;
   if old.status in ('cancelled', 'completed', 'no-show')
-     and (new.status, new.cancelled_at, new.cancelled_by, new.cancellation_reason, new.is_late_cancellation)
-         is distinct from (old.status, old.cancelled_at, old.cancelled_by, old.cancellation_reason, old.is_late_cancellation) then
+     and ((new.status, new.cancelled_at, new.cancelled_by, new.is_late_cancellation)
+          is distinct from (old.status, old.cancelled_at, old.cancelled_by, old.is_late_cancellation)
+          or (new.cancellation_reason is distinct from old.cancellation_reason and new.cancellation_reason is not null)) then
     raise exception 'A % session is final', old.status using errcode = 'PT409';
   end if;
   if new.status is distinct from old.status then
@@ -144,7 +148,8 @@ begin
   return new;
 end;
 $$;
-comment on function private.check_therapy_session_change() is 'Trigger: allowed status transitions only, completed/no-show only after the start, cancel only before it; time, type and parties are fixed.';
+comment on function private.check_therapy_session_change() is
+  'Trigger: allowed status transitions only, completed/no-show only after the start, cancel only before it; time, type and parties are fixed (an idempotency key and a cancellation reason may only be erased).';
 
 create trigger therapy_sessions_check_change
   before update on private.therapy_sessions

@@ -236,48 +236,6 @@ comment on function public.export_my_data() is
 
 -- Account deletion ----------------------------------------------------------------------------------------------------
 
--- Deletion erases the client's own words from their sessions: note, idempotency key and the reason they gave when
--- cancelling. Those (to null) are the only changes a final session accepts beyond what the status machine allows.
-create or replace function private.check_therapy_session_change()
-returns trigger
-language plpgsql
-security invoker
-set search_path = ''
-as $$
-begin
-  if (new.starts_at, new.duration_minutes, new.buffer_before_minutes, new.buffer_after_minutes, new.session_type)
-     is distinct from (old.starts_at, old.duration_minutes, old.buffer_before_minutes, old.buffer_after_minutes, old.session_type)
-     or (new.idempotency_key is distinct from old.idempotency_key and new.idempotency_key is not null)
-     or (new.therapist_id is distinct from old.therapist_id and new.therapist_id is not null)
-     or (new.client_id is distinct from old.client_id and new.client_id is not null)
-     or (new.rescheduled_from is distinct from old.rescheduled_from and new.rescheduled_from is not null) then
-    raise exception 'A session''s time, type and parties do not change; reschedule it instead' using errcode = 'PT409';
-  end if;
-  if old.status in ('cancelled', 'completed', 'no-show')
-     and ((new.status, new.cancelled_at, new.cancelled_by, new.is_late_cancellation)
-          is distinct from (old.status, old.cancelled_at, old.cancelled_by, old.is_late_cancellation)
-          or (new.cancellation_reason is distinct from old.cancellation_reason and new.cancellation_reason is not null)) then
-    raise exception 'A % session is final', old.status using errcode = 'PT409';
-  end if;
-  if new.status is distinct from old.status then
-    if not (old.status = 'scheduled' and new.status in ('confirmed', 'cancelled', 'completed', 'no-show')
-            or old.status = 'confirmed' and new.status in ('cancelled', 'completed', 'no-show')) then
-      raise exception 'A % session cannot become %', old.status, new.status using errcode = 'PT409';
-    end if;
-    if new.status in ('completed', 'no-show') and now() < old.starts_at then
-      raise exception 'A session can be marked % only once it has started', new.status using errcode = 'PT409';
-    end if;
-    if new.status = 'cancelled' and now() >= old.starts_at then
-      raise exception 'A session that has started cannot be cancelled; its therapist marks it completed or no-show' using errcode = 'PT409';
-    end if;
-    new.status_changed_at := now();
-  end if;
-  return new;
-end;
-$$;
-comment on function private.check_therapy_session_change() is
-  'Trigger: allowed status transitions only, completed/no-show only after the start, cancel only before it; time, type and parties are fixed (an idempotency key and a cancellation reason may only be erased).';
-
 -- A departed participant also stops saying whose card they wrote to.
 create or replace function private.anonymise_departed_participant()
 returns trigger
