@@ -368,17 +368,13 @@ begin
   select coalesce(p.push, true), coalesce(p.in_app, true) into wants_push, wants_in_app
   from (select 1) as one left join public.notification_preferences as p on p.user_id = recipient_id and p.type = notify.type;
   if wants_in_app then
-    if collapse_key is not null then
-      update public.notifications as n
-      set title = notify.title, body = notify.body, data = notify.data, event_count = n.event_count + 1, updated_at = now()
-      where n.user_id = recipient_id and n.collapse_key = notify.collapse_key and n.read_at is null
-      returning n.id into inbox_id;
-    end if;
-    if inbox_id is null then
-      insert into public.notifications (user_id, type, title, body, data, collapse_key)
-      values (recipient_id, type, title, body, coalesce(data, '{}'), collapse_key)
-      returning id into inbox_id;
-    end if;
+    -- One statement, so two events racing for the same unread notification (two group messages fanned out by two
+    -- workers) both land: one inserts, the other counts itself in.
+    insert into public.notifications as n (user_id, type, title, body, data, collapse_key)
+    values (recipient_id, type, title, body, coalesce(data, '{}'), collapse_key)
+    on conflict (user_id, collapse_key) where read_at is null and collapse_key is not null
+    do update set title = excluded.title, body = excluded.body, data = excluded.data, event_count = n.event_count + 1, updated_at = now()
+    returning n.id into inbox_id;
   end if;
   if wants_push then
     previews := coalesce((select s.push_previews from public.notification_settings as s where s.user_id = recipient_id), false);

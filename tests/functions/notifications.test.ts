@@ -4,6 +4,7 @@
  * device, what a lock screen may show, 404/410 clean-up, 429/5xx retries with backoff, 403 recorded, quiet hours,
  * who may send, the worker's exactly-once claiming with two workers, session reminders.
  */
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKey } from '../../scripts/lib/tokens.ts';
 import { startPushService, type PushService, type SimulatedBrowser } from '../support/push-service.ts';
@@ -189,6 +190,21 @@ describe('POST /notifications/send', () => {
     const response = await app.request('/notifications/vapid-public-key');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ publicKey: process.env.VAPID_PUBLIC_KEY });
+  });
+});
+
+describe('collapsing under concurrency', () => {
+  it('20 events racing for one unread notification all count into it (no duplicate, no error)', async () => {
+    const person = await createUser('collapse-race');
+    const pool = postgres(env.dbUrl, { max: 10, onnotice: () => {} });
+    try {
+      await Promise.all(Array.from({ length: 20 }, () =>
+        pool`select private.notify(${person.id}, 'group_message', 'New messages in Circle', 'There are new messages in Circle', '{}', 'group:race')`));
+    } finally {
+      await pool.end();
+    }
+    const rows = await adminSql()`select event_count from public.notifications where user_id = ${person.id} and collapse_key = 'group:race'`;
+    expect(rows).toEqual([{ event_count: 20 }]);
   });
 });
 
