@@ -1,7 +1,7 @@
 -- The grants behind the whole exposed API, as one inventory: who may read, write or call what. A new table, view or
 -- function in public without a decision here fails IP-01/IP-02/IP-05. Threat ids: IP-01 … IP-08.
 begin;
-select plan(10);
+select plan(11);
 
 select set_eq(
   $$select c.relname::text from pg_class as c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'p')$$,
@@ -87,6 +87,13 @@ select ok(
   and has_table_privilege('service_role', 'public.audit_log', 'select') and not has_table_privilege('service_role', 'public.audit_log', 'insert')
   and not has_table_privilege('service_role', 'public.audit_log', 'update') and not has_table_privilege('service_role', 'public.audit_log', 'delete'),
   'IP-07: the service role reads and updates profiles, reads cards and the audit log, but writes neither cards nor the log');
+
+select is_empty($$
+  select c.relname || ' ' || r.rolname || ' ' || p.privilege from pg_class as c
+  cross join (values ('anon'), ('authenticated'), ('service_role')) as r (rolname)
+  cross join unnest(array['insert', 'update', 'delete', 'truncate']) as p (privilege)
+  where c.relnamespace = 'public'::regnamespace and c.relkind = 'v' and has_table_privilege(r.rolname, c.oid, p.privilege)
+$$, 'IP-09: views are read-only for every API role, the service role included (writes go to tables and RPCs)');
 
 select tests.create_supabase_user('admin');
 select tests.create_supabase_user('someone', metadata => '{"firstName": "Sol"}');
