@@ -198,9 +198,6 @@ values
    'Any time. Same route on Saturday?', now() - interval '21 hours')
 on conflict (id) do nothing;
 
-update public.chat_conversations as c set last_message_at = (select max(m.created_at) from public.chat_messages as m where m.conversation_id = c.id)
-where c.id in ('7a1c0000-0000-4000-8000-000000000001', '7a1c0000-0000-4000-8000-000000000002');
-
 -- Support groups across the categories, created by Theo (the therapist, who owns them), with members, messages and
 -- upcoming sessions.
 insert into public.support_groups (id, name, description, category_id, privacy, created_by)

@@ -35,14 +35,14 @@ export type Database = {
                   ]
                 },"chat_conversations": {
                   Row: {
-                    "created_at": string,"ended_at": string | null,"id": string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"last_message_at": string | null,"topic": string | null
+                    "created_at": string,"ended_at": string | null,"id": string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"topic": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"ended_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"last_message_at"?: string | null,"topic"?: string | null
+                    "created_at"?: string,"ended_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"topic"?: string | null
                   }
                   Update: {
-                    "created_at"?: string,"ended_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["chat_conversation_kind"],"last_message_at"?: string | null,"topic"?: string | null
+                    "created_at"?: string,"ended_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["chat_conversation_kind"],"topic"?: string | null
                   }
                   Relationships: [
                     
@@ -135,14 +135,14 @@ isOneToOne: false
                   ]
                 },"group_messages": {
                   Row: {
-                    "content": string | null,"created_at": string,"deleted_at": string | null,"edited_at": string | null,"group_id": string,"id": string,"pinned_at": string | null,"removed_at": string | null,"sender_member_id": string | null
+                    "content": string | null,"created_at": string,"deleted_at": string | null,"edited_at": string | null,"group_id": string,"id": string,"pinned_at": string | null,"removed_at": string | null,"sender_member_id": string | null,"sender_name": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id": string,"id": string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null
+                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id": string,"id": string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null,"sender_name": string
                   }
                   Update: {
-                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id"?: string,"id"?: string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null
+                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id"?: string,"id"?: string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null,"sender_name"?: string
                   }
                   Relationships: [
                     {
@@ -476,7 +476,7 @@ isOneToOne: false
           Views: {
             "chat_conversation_list": {
                   Row: {
-                    "created_at": string,"ended_at": string | null,"id": string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"last_message": string | null,"partner_id": string | null,"partner_name": string | null,"partner_online": boolean | null,"timestamp": string | null,"topic": string | null,"unread_count": number | null
+                    "created_at": string,"ended_at": string | null,"id": string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"last_message": string | null,"live_topic": string | null,"partner_id": string | null,"partner_name": string | null,"partner_online": boolean | null,"timestamp": string | null,"topic": string | null,"unread_count": number | null
                   }
                   ComputedFields: never
                   Relationships: [
@@ -514,14 +514,14 @@ isOneToOne: false
                   ]
                 },"my_profile": {
                   Row: {
-                    "avatarPath": string | null,"bio": string | null,"createdAt": string,"dateOfBirth": string | null,"email": string | null,"firstName": string | null,"id": string,"interests": (string)[],"isActive": boolean,"isAnonymous": boolean,"lastName": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"privacySettings": Json | null,"pseudonym": string,"publicId": string,"role": Database["public"]['Enums']["app_role"],"timeZone": string,"updatedAt": string
+                    "avatarPath": string | null,"bio": string | null,"createdAt": string,"dateOfBirth": string | null,"email": string | null,"firstName": string | null,"id": string,"interests": (string)[],"isActive": boolean,"isAnonymous": boolean,"lastName": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"privacySettings": Json | null,"pseudonym": string,"publicId": string,"realtimeTopic": string | null,"role": Database["public"]['Enums']["app_role"],"timeZone": string,"updatedAt": string
                   }
                   ComputedFields: never
                   Insert: {
-                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"publicId"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
+                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"publicId"?: string | null,"realtimeTopic"?: never,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
                          }
                         Update: {
-                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"publicId"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
+                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"publicId"?: string | null,"realtimeTopic"?: never,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
                          }
                         Relationships: [
                     

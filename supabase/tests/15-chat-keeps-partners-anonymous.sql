@@ -2,7 +2,7 @@
 -- for the sender alone, read pointers, edits and deletions, leaving and blocking, Realtime topics and payloads.
 -- Threat ids: CH-01 … CH-40.
 begin;
-select plan(66);
+select plan(70);
 
 select tests.create_supabase_user('seeker', email => 'seeker@example.com', metadata => '{"firstName": "Sage", "lastName": "Seeker"}');
 select tests.create_supabase_user('listener', email => 'listener@example.com', metadata => '{"firstName": "Lin", "lastName": "Listener"}');
@@ -40,8 +40,15 @@ select tests.authenticate_as('listener');
 select set_config('tests.seeker_participant', (select partner_id::text from public.chat_conversation_list), true);
 select results_eq($$select unread_count, last_message, partner_name ~ '^Anonymous User #[0-9]{4}$' from public.chat_conversation_list$$,
   $$values (1, 'Hi, is anyone there?'::text, true)$$, 'CH-06: the recipient sees the conversation, one unread message, and an anonymous alias');
-select throws_ok(format($$select public.send_chat_message('00000000-0000-4000-8000-000000000001', 'hijack', %L)$$, current_setting('tests.seeker_participant')),
-  'PT409', 'That message id is already taken', 'CH-07: another person''s message id is refused, not returned');
+select is(public.send_chat_message('00000000-0000-4000-8000-000000000001', 'same key, my own message', current_setting('tests.seeker_participant')::uuid) ->> 'duplicate',
+  'false', 'CH-07: another person''s idempotency key is just a new message of mine: no answer says whether someone else''s id exists');
+select is((select content from public.chat_messages where id = tests.chat_message_id('seeker', '00000000-0000-4000-8000-000000000001')),
+  'Hi, is anyone there?', 'CH-07: … and the other person''s message is untouched');
+select is(public.send_chat_message(tests.chat_message_id('seeker', '00000000-0000-4000-8000-000000000001'), 'their stored id as my key',
+  current_setting('tests.seeker_participant')::uuid) ->> 'duplicate', 'false', 'CH-07: … and so is a key equal to their stored message id');
+reset role;
+delete from public.chat_messages where sender_id = (select id from private.chat_participants where user_id = tests.get_supabase_uid('listener'));
+select tests.authenticate_as('listener');
 select results_eq($$select is_mine, content, sender_name ~ '^Anonymous User' from public.list_chat_messages(current_setting('tests.conversation')::uuid)$$,
   $$values (false, 'Hi, is anyone there?'::text, true)$$, 'CH-08: messages name the sender by alias, with isMine');
 select lives_ok(format($$select public.send_chat_message('00000000-0000-4000-8000-000000000002', 'I am here. What is on your mind?', %L)$$,
@@ -84,17 +91,17 @@ select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'x', gen_r
 --- read pointers, edits, deletions
 select tests.authenticate_as('seeker');
 select is((select unread_count from public.chat_conversation_list where id = current_setting('tests.conversation')::uuid), 1, 'CH-19: the seeker has one unread answer');
-select public.mark_chat_read('00000000-0000-4000-8000-000000000002');
+select public.mark_chat_read(tests.chat_message_id('listener', '00000000-0000-4000-8000-000000000002'));
 select is((select unread_count from public.chat_conversation_list where id = current_setting('tests.conversation')::uuid), 0, 'CH-19: marking it read clears the count');
-select lives_ok($$select public.edit_chat_message('00000000-0000-4000-8000-000000000001', 'Hi, is anyone around?')$$, 'CH-20: the sender edits their message');
-select isnt((select edited_at from public.chat_messages where id = '00000000-0000-4000-8000-000000000001'), null, 'CH-20: … which is stamped as edited');
-select throws_ok($$select public.edit_chat_message('00000000-0000-4000-8000-000000000002', 'putting words in your mouth')$$, 'PT404', null,
+select lives_ok($$select public.edit_chat_message(tests.chat_message_id('seeker', '00000000-0000-4000-8000-000000000001'), 'Hi, is anyone around?')$$, 'CH-20: the sender edits their message');
+select isnt((select edited_at from public.chat_messages where id = tests.chat_message_id('seeker', '00000000-0000-4000-8000-000000000001')), null, 'CH-20: … which is stamped as edited');
+select throws_ok($$select public.edit_chat_message(tests.chat_message_id('listener', '00000000-0000-4000-8000-000000000002'), 'putting words in your mouth')$$, 'PT404', null,
   'CH-21: nobody edits the partner''s message');
-select throws_ok($$select public.delete_chat_message('00000000-0000-4000-8000-000000000002')$$, 'PT404', null, 'CH-21: … or deletes it');
-select public.delete_chat_message('00000000-0000-4000-8000-000000000001');
-select results_eq($$select content, deleted_at is not null from public.chat_messages where id = '00000000-0000-4000-8000-000000000001'$$,
+select throws_ok($$select public.delete_chat_message(tests.chat_message_id('listener', '00000000-0000-4000-8000-000000000002'))$$, 'PT404', null, 'CH-21: … or deletes it');
+select public.delete_chat_message(tests.chat_message_id('seeker', '00000000-0000-4000-8000-000000000001'));
+select results_eq($$select content, deleted_at is not null from public.chat_messages where id = tests.chat_message_id('seeker', '00000000-0000-4000-8000-000000000001')$$,
   $$values (null::text, true)$$, 'CH-22: deleting erases the text, not just hides it');
-select is_empty($$update public.chat_messages set deleted_at = now() where id = '00000000-0000-4000-8000-000000000002' returning 1$$,
+select is_empty($$update public.chat_messages set deleted_at = now() where id = tests.chat_message_id('listener', '00000000-0000-4000-8000-000000000002') returning 1$$,
   'CH-22: the table itself refuses changes to the partner''s messages');
 
 --- crisis support, for the sender only
@@ -107,7 +114,7 @@ select ok(current_setting('tests.crisis')::jsonb #>> '{safety,notice}' like '%no
 select ok((current_setting('tests.crisis')::jsonb #> '{safety,helplines}')::text like '%Samaritans%', 'CH-24: … and the helplines of their country');
 select ok((current_setting('tests.crisis')::jsonb #> '{safety,helplines}')::text like '%findahelpline%', 'CH-24: … and the international fallback');
 select tests.authenticate_as('listener');
-select is((select content from public.chat_messages where id = '00000000-0000-4000-8000-000000000004'), 'Honestly I want to die some days',
+select is((select content from public.chat_messages where id = tests.chat_message_id('seeker', '00000000-0000-4000-8000-000000000004')), 'Honestly I want to die some days',
   'CH-25: the message is delivered unchanged: flagging never blocks');
 select throws_ok($$select * from private.chat_message_flags$$, '42501', null, 'CH-25: … and the partner cannot see that it was flagged');
 
@@ -117,41 +124,49 @@ select lives_ok($$select count(public.send_chat_message(gen_random_uuid(), 'mess
   from generate_series(1, 20 - private.recent_message_count_of_caller()) as n$$, 'CH-26: twenty messages a minute go through');
 select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'one too many', current_setting('tests.seeker_participant')::uuid)$$,
   'PT429', 'You are sending messages too quickly; wait a moment', 'CH-26: the twenty-first in a minute is refused with 429');
-select throws_ok($$select public.edit_chat_message('00000000-0000-4000-8000-000000000002', 'rewriting instead')$$,
+select throws_ok($$select public.edit_chat_message(tests.chat_message_id('listener', '00000000-0000-4000-8000-000000000002'), 'rewriting instead')$$,
   'PT429', 'You are sending messages too quickly; wait a moment', 'CH-26: … and so is an edit, which reaches the partner like a message');
 
 --- Realtime: what was broadcast, and who may hear it
 reset role;
-select ok((select count(*) > 0 from realtime.messages where topic = 'conversation:' || current_setting('tests.conversation') and event = 'new_message'),
-  'CH-27: new messages are broadcast on conversation:<id>');
-select ok((select count(*) > 0 from realtime.messages where topic = 'user:' || tests.get_supabase_uid('listener') and event = 'new_message'),
-  'CH-28: … and announced on the recipient''s user:<id> topic');
-select is_empty(format($$select 1 from realtime.messages where topic like 'conversation:%%' and (payload::text like '%%%s%%' or payload::text like '%%%s%%')$$,
-  tests.get_supabase_uid('seeker'), tests.get_supabase_uid('listener')), 'CH-29: no broadcast payload carries an account id');
-select ok((select count(*) > 0 from realtime.messages where topic = 'conversation:' || current_setting('tests.conversation') and event = 'message_deleted'
+select ok((select count(*) > 0 from realtime.messages where topic = tests.personal_topic('listener') and event = 'new_message'
+  and payload ->> 'conversation_id' = current_setting('tests.conversation')),
+  'CH-27: new messages are broadcast on the recipient''s personal topic');
+select ok(exists (select 1 from realtime.messages where topic = tests.personal_topic('seeker') and event = 'new_message'
+  and payload ->> 'id' = tests.chat_message_id('seeker', '00000000-0000-4000-8000-000000000004')::text),
+  'CH-28: … and on the sender''s own, for their other devices');
+select is_empty(format($$select 1 from realtime.messages where concat(topic, payload::text) like any (array['%%%s%%', '%%%s%%'])$$,
+  tests.get_supabase_uid('seeker'), tests.get_supabase_uid('listener')), 'CH-29: no broadcast topic or payload carries an account id');
+select ok((select count(*) > 0 from realtime.messages where topic = tests.personal_topic('listener') and event = 'message_deleted'
   and payload ->> 'content' is null), 'CH-30: deletions are broadcast without the text');
 
+select tests.authenticate_as('seeker');
+select set_config('tests.live', (select live_topic from public.chat_conversation_list where id = current_setting('tests.conversation')::uuid), true);
 select tests.authenticate_as('listener');
+select is((select live_topic from public.chat_conversation_list where id = current_setting('tests.conversation')::uuid), current_setting('tests.live'),
+  'CH-31: both participants are given the same live room, under a name that says nothing about the conversation');
 select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation'), true);
-select ok((select count(*) > 0 from realtime.messages), 'CH-31: a participant may receive on the conversation topic');
 select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private)
   values (realtime.topic(), 'broadcast', 'new_message', '{"sender_name": "Moderator"}', true)$$, '42501', null,
-  'CH-32: … but never send on it: server events cannot be forged');
-select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation') || ':live', true);
+  'CH-32: nobody sends server events: the conversation id is no topic');
+select set_config('realtime.topic', current_setting('tests.live'), true);
 select lives_ok($$insert into realtime.messages (topic, extension, event, payload, private)
-  values (realtime.topic(), 'broadcast', 'typing', '{"participant_id": "x"}', true)$$, 'CH-32: typing indicators go on conversation:<id>:live');
-select set_config('realtime.topic', 'user:' || tests.get_supabase_uid('listener'), true);
-select ok((select count(*) > 0 from realtime.messages), 'CH-33: a person receives on their own user topic');
+  values (realtime.topic(), 'broadcast', 'typing', '{"participant_id": "x"}', true)$$, 'CH-32: typing indicators go in the live room');
+select set_config('realtime.topic', tests.personal_topic('listener'), true);
+select ok((select count(*) > 0 from realtime.messages), 'CH-33: a person receives on their own personal topic');
+select is((select "realtimeTopic" from public.my_profile), tests.personal_topic('listener'), 'CH-33: … which my_profile tells them');
 select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'broadcast', 'x', '{}', true)$$,
-  '42501', null, 'CH-33: … but nobody sends into a user topic');
-select set_config('realtime.topic', 'user:' || tests.get_supabase_uid('seeker'), true);
-select is_empty($$select 1 from realtime.messages$$, 'CH-34: nobody receives on someone else''s user topic');
+  '42501', null, 'CH-33: … but nobody sends into a personal topic');
+select set_config('realtime.topic', tests.personal_topic('seeker'), true);
+select is_empty($$select 1 from realtime.messages$$, 'CH-34: nobody receives on someone else''s personal topic');
+select set_config('realtime.topic', 'user:' || tests.get_supabase_uid('listener'), true);
+select is_empty($$select 1 from realtime.messages$$, 'CH-34: … and an account id names no topic, not even one''s own');
 select tests.authenticate_as('stranger');
-select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation'), true);
-select is_empty($$select 1 from realtime.messages$$, 'CH-35: a non-participant receives nothing on the conversation topic');
+select set_config('realtime.topic', current_setting('tests.live'), true);
+select is_empty($$select 1 from realtime.messages$$, 'CH-35: a non-participant receives nothing in the live room');
 select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'presence', 'track', '{}', true)$$,
   '42501', null, 'CH-35: … and can neither send nor show presence there');
-select set_config('realtime.topic', 'conversation:not-a-uuid', true);
+select set_config('realtime.topic', 'conversation-live:not-a-uuid', true);
 select is_empty($$select 1 from realtime.messages$$, 'CH-36: a malformed topic belongs to nobody (and raises no error)');
 
 --- leaving and blocking
@@ -160,16 +175,16 @@ select public.leave_chat_conversation(current_setting('tests.conversation')::uui
 select tests.authenticate_as('seeker');
 select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'still there?', (select partner_id from public.chat_conversation_list
   where id = current_setting('tests.conversation')::uuid))$$, 'PT409', 'This conversation has ended', 'CH-37: nobody writes in an ended conversation');
-select throws_ok($$select public.edit_chat_message('00000000-0000-4000-8000-000000000004', 'rewritten after the block')$$, 'PT409',
+select throws_ok($$select public.edit_chat_message(tests.chat_message_id('seeker', '00000000-0000-4000-8000-000000000004'), 'rewritten after the block')$$, 'PT409',
   'This conversation has ended', 'CH-37: … nor rewrites old messages there');
-select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation') || ':live', true);
+select set_config('realtime.topic', current_setting('tests.live'), true);
 select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'broadcast', 'typing', '{}', true)$$,
-  '42501', null, 'CH-37: … nor shows typing there');
+  '42501', null, 'CH-37: … nor shows typing in its live room');
 select lives_ok(format($$select public.send_chat_message('00000000-0000-4000-8000-0000000000b1', 'please answer', %L)$$, tests.public_id_of('listener')),
   'CH-38: a blocked person writing to the blocker''s card gets an ordinary answer (no error tells them they were blocked)');
 select throws_ok($$select * from private.user_blocks$$, '42501', null, 'CH-38: … and cannot read the blocks');
 select tests.authenticate_as('listener');
-select is_empty($$select 1 from public.chat_messages where id = '00000000-0000-4000-8000-0000000000b1'$$,
+select is_empty($$select 1 from public.chat_messages where id = tests.chat_message_id('seeker', '00000000-0000-4000-8000-0000000000b1')$$,
   'CH-38: … while the blocker receives nothing');
 reset role;
 -- A minute passes: the listener's earlier burst no longer counts against the rate limit.
@@ -177,7 +192,7 @@ update private.send_log set sent_at = sent_at - interval '2 minutes' where user_
 select tests.authenticate_as('listener');
 select public.send_chat_message('00000000-0000-4000-8000-0000000000b2', 'hello again', tests.public_id_of('seeker'));
 select tests.authenticate_as('seeker');
-select is_empty($$select 1 from public.chat_messages where id = '00000000-0000-4000-8000-0000000000b2'$$, 'CH-39: a block works both ways');
+select is_empty($$select 1 from public.chat_messages where id = tests.chat_message_id('listener', '00000000-0000-4000-8000-0000000000b2')$$, 'CH-39: a block works both ways');
 
 --- an account deleted
 reset role;

@@ -18,15 +18,15 @@ select public.send_chat_message('00000000-0000-4000-9000-000000000003', 'please 
 
 --- reporting
 select isnt(public.report_chat_participant(current_setting('tests.reported_participant')::uuid, 'harassment', 'Insults after I asked to stop',
-  array['00000000-0000-4000-9000-000000000002'::uuid]), null, 'CS-01: a participant reports their partner with a reason and messages');
-select throws_ok(format($$select public.report_chat_participant(%L, 'spam', null, array['00000000-0000-4000-9000-000000000003'::uuid])$$,
+  array[tests.chat_message_id('reported', '00000000-0000-4000-9000-000000000002')]), null, 'CS-01: a participant reports their partner with a reason and messages');
+select throws_ok(format($$select public.report_chat_participant(%L, 'spam', null, array[tests.chat_message_id('reporter', '00000000-0000-4000-9000-000000000003')])$$,
   current_setting('tests.reported_participant')), 'PT400', null, 'CS-02: only the reported person''s own messages can be attached');
 select throws_ok(format($$select public.report_chat_participant(%L, 'spam')$$, gen_random_uuid()), 'PT404', 'No such participant',
   'CS-03: nobody reports someone outside their conversations');
 select throws_ok($$select * from private.chat_reports$$, '42501', null, 'CS-04: reports are not readable through the API');
 select tests.authenticate_as('reported');
-select public.delete_chat_message('00000000-0000-4000-9000-000000000002');
-select public.edit_chat_message('00000000-0000-4000-9000-000000000001', 'I hope you want to die');
+select public.delete_chat_message(tests.chat_message_id('reported', '00000000-0000-4000-9000-000000000002'));
+select public.edit_chat_message(tests.chat_message_id('reported', '00000000-0000-4000-9000-000000000001'), 'I hope you want to die');
 select throws_ok($$select * from private.chat_reports$$, '42501', null, 'CS-05: the reported person cannot see that they were reported');
 select throws_ok($$select * from public.moderation_chat_reports()$$, 'PT403', 'Only admins can do this', 'CS-06: nor read the moderation listing');
 
@@ -38,22 +38,22 @@ select ok((select reported_messages::text from public.moderation_chat_reports())
   'CS-08: … not the rest of the conversation, and nothing of the reporter');
 select is((select reported_messages -> 0 ->> 'content' from public.moderation_chat_reports()), 'something cruel',
   'CS-08: … as they were when reported, even though the reported person deleted them since');
-select throws_ok($$select public.moderation_remove_chat_message('00000000-0000-4000-9000-000000000003')$$, 'PT404', 'No open report names this message',
+select throws_ok($$select public.moderation_remove_chat_message(tests.chat_message_id('reporter', '00000000-0000-4000-9000-000000000003'))$$, 'PT404', 'No open report names this message',
   'CS-08: moderators remove only messages named in an open report');
 select is((select count(*)::int from public.audit_log where action = 'moderation_read' and details ->> 'view' = 'moderation_chat_reports'), 3,
   'CS-09: every moderation read is audited');
 select is_empty($$select 1 from public.chat_messages$$, 'CS-10: admins still read no conversation directly');
-select lives_ok($$select public.moderation_remove_chat_message('00000000-0000-4000-9000-000000000002')$$, 'CS-11: an admin removes a reported message');
+select lives_ok($$select public.moderation_remove_chat_message(tests.chat_message_id('reported', '00000000-0000-4000-9000-000000000002'))$$, 'CS-11: an admin removes a reported message');
 reset role;
-select results_eq($$select content, removed_at is not null from public.chat_messages where id = '00000000-0000-4000-9000-000000000002'$$,
+select results_eq($$select content, removed_at is not null from public.chat_messages where id = tests.chat_message_id('reported', '00000000-0000-4000-9000-000000000002')$$,
   $$values (null::text, true)$$, 'CS-11: … its text is erased');
-select ok(exists (select 1 from private.chat_message_flags where message_id = '00000000-0000-4000-9000-000000000001'),
+select ok(exists (select 1 from private.chat_message_flags where message_id = tests.chat_message_id('reported', '00000000-0000-4000-9000-000000000001')),
   'CS-11: an edit that adds a crisis phrase is flagged like a new message');
-select ok((select count(*) > 0 from realtime.messages where event = 'message_deleted' and payload ->> 'id' = '00000000-0000-4000-9000-000000000002'),
+select ok((select count(*) > 0 from realtime.messages where event = 'message_deleted' and payload ->> 'id' = tests.chat_message_id('reported', '00000000-0000-4000-9000-000000000002')::text),
   'CS-12: … the removal is broadcast so clients hide it');
 select isnt((select resolved_at from private.chat_reports limit 1), null, 'CS-12: … and the report naming it is resolved');
 select tests.authenticate_as('reporter');
-select throws_ok($$select public.moderation_remove_chat_message('00000000-0000-4000-9000-000000000001')$$, 'PT403', 'Only admins can do this',
+select throws_ok($$select public.moderation_remove_chat_message(tests.chat_message_id('reported', '00000000-0000-4000-9000-000000000001'))$$, 'PT403', 'Only admins can do this',
   'CS-13: only admins remove other people''s messages');
 
 --- ratings

@@ -73,29 +73,46 @@ select throws_ok($$select * from public.group_messages$$, '42501', null, 'GM-10:
 
 --- own edits and deletions, moderators' removals and pins
 select tests.authenticate_as('owner');
-select throws_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000001', 'edit', 'rewritten')$$, 'PT403', null,
+select throws_ok($$select public.change_group_message(tests.group_message_id('member', '00000000-0000-4000-a000-000000000001'), 'edit', 'rewritten')$$, 'PT403', null,
   'GM-11: nobody edits someone else''s message, not even a moderator');
-select lives_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000001', 'pin')$$, 'GM-12: a moderator pins a message');
+select lives_ok($$select public.change_group_message(tests.group_message_id('member', '00000000-0000-4000-a000-000000000001'), 'pin')$$, 'GM-12: a moderator pins a message');
 select tests.authenticate_as('member');
-select throws_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000001', 'pin')$$, 'PT403', null, 'GM-12: members do not pin');
-select lives_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000001', 'edit', 'Anyone revising tonight?')$$, 'GM-13: the sender edits');
-select lives_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000002', 'delete')$$, 'GM-14: the sender deletes');
-select results_eq($$select content, deleted from public.list_group_messages(current_setting('tests.group')::uuid) where id = '00000000-0000-4000-a000-000000000002'$$,
+select throws_ok($$select public.change_group_message(tests.group_message_id('member', '00000000-0000-4000-a000-000000000001'), 'pin')$$, 'PT403', null, 'GM-12: members do not pin');
+select lives_ok($$select public.change_group_message(tests.group_message_id('member', '00000000-0000-4000-a000-000000000001'), 'edit', 'Anyone revising tonight?')$$, 'GM-13: the sender edits');
+select lives_ok($$select public.change_group_message(tests.group_message_id('member', '00000000-0000-4000-a000-000000000002'), 'delete')$$, 'GM-14: the sender deletes');
+select results_eq($$select content, deleted from public.list_group_messages(current_setting('tests.group')::uuid) where id = tests.group_message_id('member', '00000000-0000-4000-a000-000000000002')$$,
   $$values (null::text, true)$$, 'GM-14: … and the text is gone');
 select tests.authenticate_as('owner');
-select lives_ok($$select public.change_group_message('00000000-0000-4000-a000-000000000001', 'remove')$$, 'GM-15: a moderator removes a message');
+select lives_ok($$select public.change_group_message(tests.group_message_id('member', '00000000-0000-4000-a000-000000000001'), 'remove')$$, 'GM-15: a moderator removes a message');
 
---- names are worked out when read; deleted accounts' words go; the rate limit survives leaving
+--- names are the ones that applied when written; deleted accounts' words go; the rate limit survives leaving
 reset role;
 update private.group_members set use_display_name = true where user_id = tests.get_supabase_uid('member');
+select tests.authenticate_as('member');
+select public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-a000-000000000003', 'Signed with my name');
+reset role;
+select set_config('tests.member_alias', (select alias from private.group_members where user_id = tests.get_supabase_uid('member')), true);
 select tests.authenticate_as('owner');
-select ok(exists (select 1 from public.list_group_messages(current_setting('tests.group')::uuid) where sender_name = 'Mae'),
-  'GM-21: a member who chose their name shows it');
+select results_eq(format($$select id, sender_name from public.list_group_messages(%L) where id in (%L, %L) order by sender_name = 'Mae'$$,
+    current_setting('tests.group'), tests.group_message_id('member', '00000000-0000-4000-a000-000000000002'),
+    tests.group_message_id('member', '00000000-0000-4000-a000-000000000003')),
+  format($$values (%L::uuid, %L::text), (%L, 'Mae')$$, tests.group_message_id('member', '00000000-0000-4000-a000-000000000002'),
+    current_setting('tests.member_alias'),
+    tests.group_message_id('member', '00000000-0000-4000-a000-000000000003')),
+  'GM-21: a member who chose their name shows it on what they write from then on; what they wrote as "Member #…" stays so');
 reset role;
 update public.profiles set anonymous_mode = true where id = tests.get_supabase_uid('member');
+select tests.authenticate_as('member');
+select public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-a000-000000000004', 'Anonymous again');
+reset role;
+update public.profiles set anonymous_mode = false where id = tests.get_supabase_uid('member');
+update private.group_members set use_display_name = false where user_id = tests.get_supabase_uid('member');
 select tests.authenticate_as('owner');
-select ok(not exists (select 1 from public.list_group_messages(current_setting('tests.group')::uuid) where sender_name = 'Mae'),
-  'GM-21: … and once in anonymous mode, no message, old or new, shows it');
+select results_eq(format($$select sender_name = 'Mae' from public.list_group_messages(%L) where id in (%L, %L) order by created_at$$,
+    current_setting('tests.group'), tests.group_message_id('member', '00000000-0000-4000-a000-000000000003'),
+    tests.group_message_id('member', '00000000-0000-4000-a000-000000000004')),
+  $$values (true), (false)$$,
+  'GM-21: a name shown for a message is the one that applied when it was written, whatever anonymous mode or the name choice became since');
 reset role;
 update private.group_members set muted_until = null where user_id = tests.get_supabase_uid('muted');
 select tests.authenticate_as('muted');
@@ -109,8 +126,9 @@ select public.join_group(current_setting('tests.group')::uuid);
 select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'fresh start?')$$, current_setting('tests.group')), 'PT429', null,
   'GM-22: leaving and rejoining does not reset the send rate limit');
 reset role;
+select set_config('tests.muted_message', tests.group_message_id('muted', '00000000-0000-4000-a000-0000000000f1')::text, true);
 delete from auth.users where id = tests.get_supabase_uid('muted');
-select results_eq($$select content, deleted from public.list_group_messages(current_setting('tests.group')::uuid, 100) where id = '00000000-0000-4000-a000-0000000000f1'$$,
+select results_eq($$select content, deleted from public.list_group_messages(current_setting('tests.group')::uuid, 100) where id = current_setting('tests.muted_message')::uuid$$,
   $$values (null::text, true)$$, 'GM-23: a deleted account''s group messages lose their text') from (select tests.authenticate_as('owner')) as acting;
 
 --- Realtime

@@ -614,21 +614,21 @@ select results_eq(format($$select (select status from private.session_reminders 
 
 --- live delivery on the owner's topic
 select is((select count(*)::int from realtime.messages
-    where topic = 'user:' || pg_temp.uid('bob') and event = 'notification' and payload ->> 'id' = current_setting('tests.bob_n1')), 1,
-  'NT-66: a new inbox row is broadcast once on user:<recipient id>, event notification');
+    where topic = private.personal_topic(pg_temp.uid('bob')) and event = 'notification' and payload ->> 'id' = current_setting('tests.bob_n1')), 1,
+  'NT-66: a new inbox row is broadcast once on the recipient''s personal topic, event notification');
 select results_eq(format($$select payload ->> 'title', payload ->> 'body', payload ->> 'type', (payload ->> 'eventCount')::int, private
-    from realtime.messages where topic = 'user:' || %L and payload ->> 'id' = %L$$, pg_temp.uid('bob'), current_setting('tests.bob_n1')),
+    from realtime.messages where topic = private.personal_topic(%L) and payload ->> 'id' = %L$$, pg_temp.uid('bob'), current_setting('tests.bob_n1')),
   $$values ('For Bob'::text, 'Only Bob reads this'::text, 'system'::text, 1, true)$$, 'NT-66: … privately, as the owner reads the row');
-select is_empty(format($$select 1 from realtime.messages where payload ->> 'id' = %L and topic <> 'user:' || %L$$, current_setting('tests.bob_n1'), pg_temp.uid('bob')),
+select is_empty(format($$select 1 from realtime.messages where payload ->> 'id' = %L and topic <> private.personal_topic(%L)$$, current_setting('tests.bob_n1'), pg_temp.uid('bob')),
   'NT-67: … and on no one else''s topic');
-select ok(exists (select 1 from realtime.messages where topic = 'user:' || pg_temp.uid('nina') and event = 'notification_updated'
+select ok(exists (select 1 from realtime.messages where topic = private.personal_topic(pg_temp.uid('nina')) and event = 'notification_updated'
     and payload ->> 'id' = current_setting('tests.nina_c1') and payload ->> 'eventCount' = '2'),
   'NT-68: a collapsed event is broadcast as notification_updated with the new count');
 select tests.authenticate_as('nt-bob');
-select set_config('realtime.topic', 'user:' || pg_temp.uid('bob'), true);
-select isnt_empty($$select 1 from realtime.messages$$, 'NT-69: the recipient may receive on their own user topic');
-select set_config('realtime.topic', 'user:' || pg_temp.uid('ann'), true);
-select is_empty($$select 1 from realtime.messages$$, 'NT-70: nobody receives on another person''s user topic');
+select set_config('realtime.topic', tests.personal_topic('nt-bob'), true);
+select isnt_empty($$select 1 from realtime.messages$$, 'NT-69: the recipient may receive on their own personal topic');
+select set_config('realtime.topic', tests.personal_topic('nt-ann'), true);
+select is_empty($$select 1 from realtime.messages$$, 'NT-70: nobody receives on another person''s personal topic');
 
 select * from finish();
 rollback;

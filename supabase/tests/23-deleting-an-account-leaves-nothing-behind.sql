@@ -108,7 +108,7 @@ select public.report_chat_participant(current_setting('tests.pat_in_dana')::uuid
 -- Pat reports Dana back, attaching her messages (the report keeps a copy of their text).
 select tests.authenticate_as('pat');
 select public.report_chat_participant(current_setting('tests.dana_in_pat')::uuid, 'other', 'pat-words: report about my partner',
-  array['00000000-0000-4000-8000-00000000d001', '00000000-0000-4000-8000-00000000d003']::uuid[]);
+  array[tests.chat_message_id('dana', '00000000-0000-4000-8000-00000000d001'), tests.chat_message_id('dana', '00000000-0000-4000-8000-00000000d003')]);
 
 -- Chat with Sam: Sam writes to Dana's card openly (so Sam's row names her card), Dana answers and leaves, both rate.
 select tests.authenticate_as('sam');
@@ -151,7 +151,7 @@ select tests.authenticate_as('dana');
 select public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-8000-00000000e002', 'zqxdana: thank you all');
 select public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-8000-00000000e003', 'zqxdana: I cannot go on like this');
 select tests.authenticate_as('thea');
-select public.change_group_message('00000000-0000-4000-8000-00000000e002', 'pin');
+select public.change_group_message(tests.group_message_id('dana', '00000000-0000-4000-8000-00000000e002'), 'pin');
 select public.moderate_group_member(current_setting('tests.group')::uuid,
   (select member_id from public.list_group_members(current_setting('tests.group')::uuid) where name = 'Zqxdana Leaving'), 'promote');
 select set_config('tests.group_session', public.schedule_group_session(current_setting('tests.group')::uuid, 'Thea''s check-in',

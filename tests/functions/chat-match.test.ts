@@ -88,7 +88,7 @@ describe('the queue', () => {
     const answer = await matched.json();
     expect(answer).toMatchObject({ status: 'matched', conversationId: expect.any(String), partner: { id: expect.any(String), name: expect.stringMatching(/^Anonymous User #\d{4}$/) } });
     const [broadcast] = await adminSql()`
-      select payload from realtime.messages where topic = ${`user:${lonely.id}`} and event = 'match_found' order by inserted_at desc limit 1`;
+      select payload from realtime.messages where topic = private.personal_topic(${lonely.id}) and event = 'match_found' order by inserted_at desc limit 1`;
     expect(broadcast.payload).toMatchObject({ conversation_id: answer.conversationId });
     expect(JSON.stringify(broadcast.payload)).not.toContain(listener.id);
     const status = await app.request('/chat-match', { headers: { authorization: `Bearer ${await tokenFor(lonely)}` } });

@@ -71,7 +71,7 @@ describe('POST /notifications/send', () => {
     }
     const [inbox] = await adminSql()`select type::text, title, body, read_at from public.notifications where id = ${answer.notificationId}`;
     expect(inbox).toEqual({ type: 'session_reminder', title: 'Session Reminder', body: 'Your therapy session starts in 30 minutes', read_at: null });
-    const [broadcast] = await adminSql()`select event, payload from realtime.messages where topic = ${`user:${person.id}`} order by inserted_at desc limit 1`;
+    const [broadcast] = await adminSql()`select event, payload from realtime.messages where topic = private.personal_topic(${person.id}) order by inserted_at desc limit 1`;
     expect(broadcast).toMatchObject({ event: 'notification', payload: { id: answer.notificationId, title: 'Session Reminder' } });
   });
 
