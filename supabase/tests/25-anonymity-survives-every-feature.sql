@@ -1,0 +1,178 @@
+-- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
+-- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
+begin;
+select plan(24);
+
+select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
+select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
+select tests.create_supabase_user('an-decoy', metadata => '{"firstName": "Dev"}');
+select tests.create_supabase_user('an-owner');
+select tests.create_supabase_user('an-muted', metadata => '{"firstName": "Mo"}');
+select tests.create_supabase_user('an-writer', metadata => '{"firstName": "Wren"}');
+update public.profiles set role = 'therapist' where id = tests.get_supabase_uid('an-owner');
+update public.profiles set is_listener = true where id = tests.get_supabase_uid('an-partner');
+
+-- The observer's view of a conversation: everything chat_conversation_list and list_chat_messages show, without the
+-- ids and times that differ between any two conversations anyway (their equality to each other is compared instead).
+create function pg_temp.conversation_view(conversation uuid) returns jsonb language sql as $$
+  select jsonb_build_object(
+    'row', (select jsonb_build_object('kind', l.kind, 'ended', l.ended_at is not null, 'partnerNamePattern', regexp_replace(l.partner_name, '[0-9]', '#', 'g'),
+              'online', l.partner_online, 'last', l.last_message, 'unread', l.unread_count, 'live', l.live_topic is not null,
+              'lastIsNewest', l.timestamp = greatest(l.created_at, l.timestamp))
+            from public.chat_conversation_list as l where l.id = conversation),
+    'messages', (select jsonb_agg(jsonb_build_object('mine', m.is_mine, 'content', m.content, 'deleted', m.deleted) order by m.created_at)
+                 from public.list_chat_messages(conversation) as m));
+$$;
+grant execute on function pg_temp.conversation_view(uuid) to authenticated;
+
+--- Finding 1: blocking an anonymous partner must not tell which probe went to them.
+-- The partner waits to listen; the attacker is matched with them (anonymous), writes one-message probes to two cards:
+-- the partner's and a decoy's, then blocks the partner in the matched conversation.
+select tests.authenticate_as('an-partner');
+select private.request_chat_match(true);
+select tests.authenticate_as('an-attacker');
+select set_config('an.matched', private.request_chat_match(false) ->> 'conversationId', true);
+select set_config('an.probe_partner', public.send_chat_message(gen_random_uuid(), 'hi, a probe', tests.public_id_of('an-partner')) ->> 'conversationId', true);
+select set_config('an.probe_decoy', public.send_chat_message(gen_random_uuid(), 'hi, a probe', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
+select public.leave_chat_conversation(current_setting('an.matched')::uuid, block_partner => true);
+select is((select ended_at is not null from public.chat_conversation_list where id = current_setting('an.matched')::uuid), true,
+  'AN-01: blocking ends the conversation it is made in');
+select is(pg_temp.conversation_view(current_setting('an.probe_partner')::uuid), pg_temp.conversation_view(current_setting('an.probe_decoy')::uuid),
+  'AN-02: the blocker''s view of the probe to the blocked partner''s card equals that of the probe to a decoy (nothing ended, nothing changed)');
+
+-- Both candidates answer the probe; the blocked partner's answer is withheld, so the attacker sees a difference only
+-- in what a person chose to write, never in how the conversation behaves.
+select tests.authenticate_as('an-partner');
+select set_config('an.partner_answer', public.send_chat_message(gen_random_uuid(), 'who is this?',
+  (select partner_id from public.chat_conversation_list where id = current_setting('an.probe_partner')::uuid))::text, true);
+select tests.authenticate_as('an-decoy');
+select set_config('an.decoy_answer', public.send_chat_message(gen_random_uuid(), 'who is this?',
+  (select partner_id from public.chat_conversation_list where id = current_setting('an.probe_decoy')::uuid))::text, true);
+select is(current_setting('an.partner_answer')::jsonb - 'message' - 'conversationId', current_setting('an.decoy_answer')::jsonb - 'message' - 'conversationId',
+  'AN-03: the blocked person''s send is answered exactly as anyone''s (nothing tells them they were blocked)');
+select tests.authenticate_as('an-partner');
+select set_config('an.partner_seen_by_self', pg_temp.conversation_view(current_setting('an.probe_partner')::uuid)::text, true);
+select tests.authenticate_as('an-decoy');
+select is(pg_temp.conversation_view(current_setting('an.probe_decoy')::uuid), current_setting('an.partner_seen_by_self')::jsonb,
+  'AN-04: … and their own view of the conversation is the decoy''s');
+select tests.authenticate_as('an-attacker');
+select results_eq(format($$select unread_count, last_message from public.chat_conversation_list where id = %L$$, current_setting('an.probe_partner')),
+  $$values (0, 'hi, a probe'::text)$$, 'AN-05: the blocker receives nothing from the blocked person: no message, no unread count');
+select is_empty(format($$select 1 from realtime.messages where topic = %L and payload ->> 'content' = 'who is this?'
+                           and payload ->> 'conversation_id' = %L$$, tests.personal_topic('an-attacker'), current_setting('an.probe_partner')),
+  'AN-06: … and no broadcast');
+
+-- After the block the attacker writes to both cards again: no "shadow" partner tells the blocked person's card apart.
+select set_config('an.second_partner', public.send_chat_message(gen_random_uuid(), 'hello again', tests.public_id_of('an-partner'), is_anonymous => false) ->> 'conversationId', true);
+select set_config('an.second_decoy', public.send_chat_message(gen_random_uuid(), 'hello again', tests.public_id_of('an-decoy'), is_anonymous => false) ->> 'conversationId', true);
+select is(pg_temp.conversation_view(current_setting('an.second_partner')::uuid), pg_temp.conversation_view(current_setting('an.second_decoy')::uuid),
+  'AN-07: writing to the blocked person''s card after the block looks exactly like writing to anyone''s');
+select tests.authenticate_as('an-partner');
+select is_empty(format($$select 1 from public.chat_conversation_list where id = %L$$, current_setting('an.second_partner')),
+  'AN-08: … while the blocked person never sees that conversation');
+select tests.authenticate_as('an-decoy');
+select isnt_empty(format($$select 1 from public.chat_conversation_list where id = %L$$, current_setting('an.second_decoy')),
+  'AN-08: … which reaches anyone else');
+
+--- Finding 2: a blocked person cannot learn who blocked them through chat-match's preferred partner.
+select tests.authenticate_as('an-attacker');
+select set_config('an.blocker_card_conversation', public.send_chat_message(gen_random_uuid(), 'hello attacker', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
+select tests.authenticate_as('an-partner');
+select set_config('an.to_blocker', public.send_chat_message(gen_random_uuid(), 'are you the one?', tests.public_id_of('an-attacker')) ->> 'conversationId', true);
+select set_config('an.to_writer', public.send_chat_message(gen_random_uuid(), 'are you the one?', tests.public_id_of('an-writer')) ->> 'conversationId', true);
+select is(
+  (select private.request_chat_match(false, null, (select partner_id from public.chat_conversation_list where id = current_setting('an.to_blocker')::uuid)) ->> 'status'),
+  'queued', 'AN-09: asking chat-match for the blocker by participant id is answered as for anyone (queued), not 404');
+select private.cancel_chat_match();
+select is(
+  (select private.request_chat_match(false, null, (select partner_id from public.chat_conversation_list where id = current_setting('an.to_writer')::uuid)) ->> 'status'),
+  'queued', 'AN-09: … as it is for someone who did not block them');
+select private.cancel_chat_match();
+select is(pg_temp.conversation_view(current_setting('an.to_blocker')::uuid), pg_temp.conversation_view(current_setting('an.to_writer')::uuid),
+  'AN-10: the blocked person''s view of a conversation with the blocker equals one with anyone else');
+
+--- Finding 7: message ids are no existence oracle.
+select tests.authenticate_as('an-decoy');
+select set_config('an.decoy_message', (public.send_chat_message(gen_random_uuid(), 'mine', (select partner_id from public.chat_conversation_list
+  where id = current_setting('an.probe_decoy')::uuid)) #>> '{message,id}'), true);
+select tests.authenticate_as('an-writer');
+select lives_ok(format($$select public.send_chat_message(%L, 'is this id taken?', %L)$$, current_setting('an.decoy_message'), tests.public_id_of('an-decoy')),
+  'AN-11: sending with someone else''s message id is just a new message (no 409 confirming it exists)');
+
+--- Finding 4: a name shown for a group message is the one that applied when it was written.
+select tests.authenticate_as('an-owner');
+insert into public.support_groups (name, description, category_id) values ('AN Group', 'Unlinkability', 'anxiety');
+select set_config('an.group', (select id::text from public.support_groups where name = 'AN Group'), true);
+insert into public.support_groups (name, description, category_id, privacy) values ('AN Private Group', 'Unlinkability', 'anxiety', 'private');
+select set_config('an.private_group', (select id::text from public.support_groups where name = 'AN Private Group'), true);
+select tests.authenticate_as('an-writer');
+select public.join_group(current_setting('an.group')::uuid, use_display_name => true);
+select public.update_privacy_settings('{"anonymousMode": true}');
+select set_config('an.anonymous_post', (public.send_group_message(current_setting('an.group')::uuid, gen_random_uuid(), 'posted anonymously') #>> '{message,id}'), true);
+select public.update_privacy_settings('{"anonymousMode": false}');
+select tests.authenticate_as('an-owner');
+select ok((select sender_name ~ '^Member #[0-9]{4}$' from public.list_group_messages(current_setting('an.group')::uuid) where id = current_setting('an.anonymous_post')::uuid),
+  'AN-12: a message written in anonymous mode keeps its pseudonym after anonymous mode is turned off');
+select is((select count(*)::int from public.list_group_messages(current_setting('an.group')::uuid) where sender_name = 'Wren'), 0,
+  'AN-12: … no message shows the real name it was not written under');
+
+--- Finding 6 (and sanctions that stick): a mute survives leaving and rejoining, and a declined or approved request.
+select tests.authenticate_as('an-muted');
+select set_config('an.muted_member', public.join_group(current_setting('an.group')::uuid) ->> 'memberId', true);
+select set_config('an.muted_private', public.join_group(current_setting('an.private_group')::uuid) ->> 'memberId', true);
+select tests.authenticate_as('an-owner');
+select public.moderate_group_member(current_setting('an.private_group')::uuid, current_setting('an.muted_private')::uuid, 'approve');
+select public.moderate_group_member(current_setting('an.group')::uuid, current_setting('an.muted_member')::uuid, 'mute', now() + interval '1 day');
+select public.moderate_group_member(current_setting('an.private_group')::uuid, current_setting('an.muted_private')::uuid, 'mute', now() + interval '1 day');
+select tests.authenticate_as('an-muted');
+select public.leave_group(current_setting('an.group')::uuid);
+select public.join_group(current_setting('an.group')::uuid);
+select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'free again?')$$, current_setting('an.group')), 'PT403', null,
+  'AN-13: leaving and rejoining a public group does not lift a mute');
+select public.leave_group(current_setting('an.private_group')::uuid);
+select public.join_group(current_setting('an.private_group')::uuid);
+select tests.authenticate_as('an-owner');
+select public.moderate_group_member(current_setting('an.private_group')::uuid, current_setting('an.muted_private')::uuid, 'approve');
+select tests.authenticate_as('an-muted');
+select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'free again?')$$, current_setting('an.private_group')), 'PT403', null,
+  'AN-14: nor does a new request in a private group, once approved');
+select public.leave_group(current_setting('an.private_group')::uuid);
+select public.join_group(current_setting('an.private_group')::uuid);
+select tests.authenticate_as('an-owner');
+select public.moderate_group_member(current_setting('an.private_group')::uuid, current_setting('an.muted_private')::uuid, 'decline');
+select tests.authenticate_as('an-muted');
+select public.join_group(current_setting('an.private_group')::uuid);
+select tests.authenticate_as('an-owner');
+select public.moderate_group_member(current_setting('an.private_group')::uuid, current_setting('an.muted_private')::uuid, 'approve');
+select tests.authenticate_as('an-muted');
+select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'free again?')$$, current_setting('an.private_group')), 'PT403', null,
+  'AN-15: nor does a declined request followed by a new one');
+select public.update_privacy_settings('{"anonymousMode": true}');
+select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'as someone else?')$$, current_setting('an.group')), 'PT403', null,
+  'AN-16: nor turning anonymous mode on');
+
+--- Blocks stick: a new conversation after a public-id rotation still delivers nothing between the two.
+select tests.authenticate_as('an-partner');
+select public.update_privacy_settings('{"anonymousMode": true}');
+select public.update_privacy_settings('{"anonymousMode": false}');
+select set_config('an.after_rotation', public.send_chat_message(gen_random_uuid(), 'new card, new me', tests.public_id_of('an-attacker')) ->> 'conversationId', true);
+select tests.authenticate_as('an-attacker');
+select is_empty(format($$select 1 from public.chat_conversation_list where id = %L$$, current_setting('an.after_rotation')),
+  'AN-17: a block outlives anonymous-mode toggles and new conversations');
+reset role;
+select is((select count(*)::int from private.chat_queue as q where q.status = 'matched'
+           and q.user_id in (tests.get_supabase_uid('an-attacker'), tests.get_supabase_uid('an-partner'))
+           and q.conversation_id <> current_setting('an.matched')::uuid), 0, 'AN-18: … and they are never matched again');
+select tests.authenticate_as('an-partner');
+select private.request_chat_match(true);
+select tests.authenticate_as('an-attacker');
+select is(private.request_chat_match(false) ->> 'status', 'queued', 'AN-18: a blocked pair waiting on both sides stays unmatched');
+select tests.authenticate_as('an-partner');
+select is_empty(format($$select 1 from realtime.messages where topic = %L and payload::text like '%%hello again%%'$$, tests.personal_topic('an-partner')),
+  'AN-19: nothing the blocker sends reaches the blocked person live either');
+select is((select count(*)::int from public.chat_conversation_list where live_topic = (select l.live_topic from public.chat_conversation_list as l
+             where l.id = current_setting('an.probe_partner')::uuid)), 1,
+  'AN-20: and their live rooms are their own: the blocked person is given a room for the probe conversation the blocker is not in');
+
+select * from finish();
+rollback;
