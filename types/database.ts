@@ -21,14 +21,14 @@ export type Database = {
                   ]
                 },"audit_log": {
                   Row: {
-                    "action": string,"actor_db_role": string,"actor_id": string | null,"details": NonNullable<Json>,"id": number,"occurred_at": string,"subject_id": string | null
+                    "action": string,"actor_db_role": string,"actor_id": string | null,"actor_ref": string | null,"actor_role": Database["public"]['Enums']["app_role"] | null,"details": NonNullable<Json>,"id": number,"occurred_at": string,"subject_id": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "action": string,"actor_db_role": string,"actor_id"?: string | null,"details"?: NonNullable<Json>,"id"?: never,"occurred_at"?: string,"subject_id"?: string | null
+                    "action": string,"actor_db_role": string,"actor_id"?: string | null,"actor_ref"?: string | null,"actor_role"?: Database["public"]['Enums']["app_role"] | null,"details"?: NonNullable<Json>,"id"?: never,"occurred_at"?: string,"subject_id"?: string | null
                   }
                   Update: {
-                    "action"?: string,"actor_db_role"?: string,"actor_id"?: string | null,"details"?: NonNullable<Json>,"id"?: never,"occurred_at"?: string,"subject_id"?: string | null
+                    "action"?: string,"actor_db_role"?: string,"actor_id"?: string | null,"actor_ref"?: string | null,"actor_role"?: Database["public"]['Enums']["app_role"] | null,"details"?: NonNullable<Json>,"id"?: never,"occurred_at"?: string,"subject_id"?: string | null
                   }
                   Relationships: [
                     
