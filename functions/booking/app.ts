@@ -4,6 +4,7 @@
  * booking impossible (a lost race answers 409), a trigger enforces the status machine.
  *   GET  /slots?therapistId&from&to&tz    bookable starts between two local dates, in tz (default: the caller's zone)
  *   POST /            { therapistId, scheduledAt, type, notes }  + optional Idempotency-Key header   → 201 session
+ *                     (429 past a booking limit: private.abuse_limits, the therapy_booking_limits migration)
  *   GET  /?status=upcoming|past&therapist=<id>                  the caller's sessions (seed GET /sessions)
  *   PUT  /:id         { action: reschedule, scheduledAt } | { action: cancel, reason? } | { action: confirm }
  *                     | { action: complete } | { action: no-show } | { action: request-reschedule, note? } → session
@@ -154,11 +155,13 @@ serveOpenApi(app, {
     { method: 'get', path: '/slots', summary: 'Bookable starts of a therapist between two local dates', auth: 'user', query: slotsQuery,
       responses: { 200: 'Slots as local ISO times with offsets', 400: 'Bad dates or zone', 401: 'No valid token', 404: 'No such therapist' } },
     { method: 'post', path: '/', summary: 'Book a session (POST /sessions)', auth: 'user', body: bookingRequest, headers: { 'Idempotency-Key': idempotencyKey },
-      responses: { 201: 'The session', 400: 'Bad body', 401: 'No valid token', 403: 'Anonymous sign-ins cannot book', 404: 'No such therapist', 409: 'The time is taken', 422: 'Not bookable, with the reason' } },
+      responses: { 201: 'The session', 400: 'Bad body', 401: 'No valid token', 403: 'Anonymous sign-ins cannot book', 404: 'No such therapist', 409: 'The time is taken', 422: 'Not bookable, with the reason',
+        429: 'Over a booking limit (upcoming sessions with one therapist or in total, bookings a day, a therapist\'s unanswered requests from new clients), with the reason' } },
     { method: 'get', path: '/', summary: 'My sessions (GET /sessions)', auth: 'user', query: listQuery, responses: { 200: 'Sessions', 400: 'Bad filters', 401: 'No valid token' } },
     { method: 'put', path: '/:id', summary: 'Reschedule, cancel, confirm, complete, mark no-show, request a reschedule (PUT /sessions/:id)', auth: 'user',
       params: sessionParams, body: updateRequest,
-      responses: { 200: 'The session', 400: 'Bad body', 401: 'No valid token', 403: 'Not your part to do', 404: 'No such session', 409: 'Not possible in this state, or the time is taken', 422: 'Not bookable, with the reason' } },
+      responses: { 200: 'The session', 400: 'Bad body', 401: 'No valid token', 403: 'Not your part to do', 404: 'No such session', 409: 'Not possible in this state, or the time is taken', 422: 'Not bookable, with the reason',
+        429: 'A reschedule past the daily booking limit' } },
     { method: 'post', path: '/:id/rate', summary: 'Rate a completed session (POST /sessions/:id/rate)', auth: 'user', params: sessionParams, body: rateRequest,
       responses: { 201: 'The session with the rating', 400: 'Bad body', 401: 'No valid token', 403: 'Only the client rates', 404: 'No such session', 409: 'Not completed, or already rated' } },
   ],

@@ -3,6 +3,8 @@
  *   GET  /vapid-public-key   → { publicKey }  (no token: the browser needs it to subscribe)
  *   POST /send   { userId, title, body, type?, data?, urgent? }   service role, admins, a therapist to their own clients
  *                → 201 { notificationId, devices: [{ subscriptionId, status: sent | removed | retrying | failed | deferred, httpStatus?, at? }] }
+ *                Which types each role may send, quiet hours and the send rate limits (403, 429) are the database's.
+ *                Without a type, the sender's usual one: system (session_update for a therapist).
  *   POST /process   service role only: one worker pass (due reminders, group fan-outs, pushes) → summary
  * Who may notify whom, preferences, quiet hours and the inbox are the database's (private.send_notification,
  * private.notify); this function only moves bytes to push services.
@@ -21,7 +23,9 @@ const sendRequest = z.object({
   userId: z.uuid(),
   title: z.string().trim().min(1).max(120),
   body: z.string().trim().min(1).max(500),
-  type: z.enum(Constants.public.Enums.notification_type).default('system'),
+  // Optional: the database picks the sender's usual type (system; session_update for a therapist) and refuses types
+  // the sender's role may not send.
+  type: z.enum(Constants.public.Enums.notification_type).optional(),
   data: z.record(z.string(), z.unknown()).optional(),
   urgent: z.boolean().optional(),
 }).strict();
@@ -44,7 +48,7 @@ app.post('/send', requireToken, async (c) => {
   }
   const [row] = await asCaller(c.get('claims'), (tx) =>
     tx<{ sent: { notificationId: string | null; jobs: Array<{ id: number; subscriptionId: string; runAt: string }> } }[]>`
-      select private.send_notification(${userId}, ${title}, ${body}, ${type}, ${tx.json((data ?? {}) as never)}, ${urgent ?? false}) as sent`
+      select private.send_notification(${userId}, ${title}, ${body}, ${type ?? null}, ${tx.json((data ?? {}) as never)}, ${urgent ?? false}) as sent`
   );
   const devices = await deliverNow(row.sent.jobs, `send-${c.get('requestId')}`, vapidFromEnv());
   return c.json({ notificationId: row.sent.notificationId, devices }, 201);
@@ -65,8 +69,12 @@ serveOpenApi(app, {
   routes: [
     { method: 'get', path: '/vapid-public-key', summary: 'The VAPID public key for PushManager.subscribe', auth: 'none', responses: { 200: 'The key', 503: 'Push is not configured' } },
     { method: 'post', path: '/send', summary: 'Notify a person: inbox and every device', auth: 'token', body: sendRequest,
-      description: 'The service role and admins may notify anyone; a therapist only their own clients.',
-      responses: { 201: 'Stored and delivered; the outcome per device', 400: 'Bad body', 401: 'No valid token', 403: 'You may not notify this person', 404: 'No such user' } },
+      description: 'The service role may send any type to anyone; admins system (urgent allowed) and session_update to anyone; a therapist only '
+        + 'session_update, never urgent, to a client with an upcoming or recent session (it waits for their quiet hours). '
+        + 'Therapists and admins are rate limited per minute, per hour and per recipient (429; README, Abuse limits). '
+        + 'Without a type: system, or session_update for a therapist.',
+      responses: { 201: 'Stored and delivered; the outcome per device', 400: 'Bad body', 401: 'No valid token',
+        403: 'You may not notify this person, or not with this type', 404: 'No such user', 429: 'Over a send rate limit' } },
     { method: 'post', path: '/process', summary: 'One delivery worker pass (pg_cron calls this)', auth: 'service_role', body: processRequest.optional(),
       responses: { 200: 'What the pass did', 401: 'No valid token', 403: 'Not the service role' } },
   ],

@@ -78,12 +78,13 @@ export async function measureLoad(url: string, onProgress: (message: string) => 
     onProgress(`${peopleCount} people with a year of daily mood entries (${moodEntries.toLocaleString('en-US')} entries)`);
 
     // Therapists with weekday hours (09-12, 13-18 in their zones), a third of their next two weeks booked by the people.
+    // They auto-confirm: otherwise at most 10 requests from new clients may wait for an answer at once (the booking limits).
     const therapistUsers = await signUp(sql, 'load-therapist', therapistCount);
     const therapistIds = therapistUsers.map((user) => user.id);
     await sql`update public.profiles set role = 'therapist' where id = any(${therapistIds}::uuid[])`;
     await sql`
-      insert into public.therapists (id, display_name, specialties, years_of_experience, hourly_rate, time_zone, session_types, languages)
-      select t.id, 'Dr. Load ' || t.n, '{anxiety,stress}', 10, 100, (${therapistZones}::text[])[1 + (t.n - 1) % ${therapistZones.length}::int], '{video,phone}', '{en}'
+      insert into public.therapists (id, display_name, specialties, years_of_experience, hourly_rate, time_zone, session_types, languages, auto_confirm)
+      select t.id, 'Dr. Load ' || t.n, '{anxiety,stress}', 10, 100, (${therapistZones}::text[])[1 + (t.n - 1) % ${therapistZones.length}::int], '{video,phone}', '{en}', true
       from unnest(${therapistIds}::uuid[]) with ordinality as t (id, n)`;
     await sql`
       insert into public.therapist_weekly_hours (therapist_id, weekday, starts_at, ends_at)

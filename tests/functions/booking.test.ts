@@ -78,6 +78,12 @@ describe('POST /booking under contention', () => {
 
   it('reschedules racing for one slot: exactly one wins; every loser keeps their old session untouched', async () => {
     const racers = clients.slice(0, 20);
+    // Returning clients (a completed session each): the therapist knows them, so the limit on unanswered requests from
+    // new clients (10 per therapist who confirms by hand) does not apply. What this measures is the reschedule race.
+    await adminSql()`
+      insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+      select ${therapist.id}, racer, now() - interval '7 days' - make_interval(hours => n::integer), 50, 'video', 'completed'
+      from unnest(${racers.map((client) => client.id)}::uuid[]) with ordinality as r (racer, n)`;
     // Each racer first books their own hour on day 5 (50 minutes + 10 of buffer fill it), then all move to one slot on day 6.
     const booked = await Promise.all(racers.map(async (client, index) => {
       const response = await call(client, 'POST', '/', { therapistId: therapist.id, scheduledAt: slotInDays(5, index) });
@@ -96,6 +102,24 @@ describe('POST /booking under contention', () => {
     expect(rows.filter((row) => row.status === 'cancelled')).toHaveLength(1);
     expect(rows.filter((row) => row.status === 'scheduled')).toHaveLength(19);
   }, 120_000);
+
+  it('one client booking 10 slots of one therapist at once: exactly 4 × 201 and 6 × 429 (the limits are race-safe)', async () => {
+    const [limited, greedy] = await Promise.all([createTherapist('limit-therapist'), createUser('greedy-client')]);
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, index) =>
+      call(greedy, 'POST', '/', { therapistId: limited.id, scheduledAt: slotInDays(2 + index) })
+    ));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(4);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(6);
+    for (const response of responses.filter((r) => r.status === 429)) {
+      const error = (await response.json()) as { message: string };
+      expectErrorShape(error, 429);
+      expect(error.message).toBe('You already have 4 upcoming sessions with this therapist; attend or cancel one before booking another');
+    }
+    const [{ count }] = await adminSql()<{ count: number }[]>`
+      select count(*)::int as count from private.therapy_sessions where client_id = ${greedy.id} and status in ('scheduled', 'confirmed')`;
+    expect(count).toBe(4);
+  });
 
   it('one Idempotency-Key retried 10 times at once returns the first booking every time, and books once', async () => {
     const [client] = await Promise.all([createUser('idempotent-client')]);

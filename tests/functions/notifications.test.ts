@@ -143,9 +143,10 @@ describe('POST /notifications/send', () => {
     await sql`insert into public.therapists (id, display_name, specialties, hourly_rate) values (${therapist.id}, 'Dr. Sender', '{stress}', 100)`;
     await sql`insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
               values (${therapist.id}, ${client.id}, now() - interval '2 days', 50, 'video', 'completed')`;
-    const body = (userId: string) => ({ userId, title: 'From us', body: 'A note', type: 'system' });
+    // A therapist sends session updates (the only type their role may send); the others send system messages.
+    const body = (userId: string, type = 'system') => ({ userId, title: 'From us', body: 'A note', type });
     expect((await send(await tokenFor(admin), body(stranger.id))).status).toBe(201);
-    expect((await send(await tokenFor(therapist), body(client.id))).status).toBe(201);
+    expect((await send(await tokenFor(therapist), body(client.id, 'session_update'))).status).toBe(201);
     for (const [token, userId, label] of [
       [await tokenFor(therapist), stranger.id, 'therapist to a stranger'],
       [await tokenFor(client), stranger.id, 'a client'],
@@ -156,6 +157,33 @@ describe('POST /notifications/send', () => {
       expectErrorShape(await response.json(), 403);
     }
     expect((await send(serviceKey, body(crypto.randomUUID()))).status).toBe(404);
+  });
+
+  it('lets a therapist send only session updates (403 for a session_reminder or anything urgent), at most 3 an hour to one client even at once (429)', async () => {
+    const [client, therapist] = await Promise.all(['limit-client', 'limit-therapist'].map((name) => createUser(name)));
+    const sql = adminSql();
+    await sql`update public.profiles set role = 'therapist' where id = ${therapist.id}`;
+    await sql`insert into public.therapists (id, display_name, specialties, hourly_rate) values (${therapist.id}, 'Dr. Limit', '{stress}', 100)`;
+    const [session] = await sql<{ id: string }[]>`
+      insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+      values (${therapist.id}, ${client.id}, now() + interval '2 days', 50, 'video', 'scheduled') returning id`;
+    const token = await tokenFor(therapist);
+    // The seed's own example body, from a therapist: its type is refused, with the reason.
+    const reminder = await send(token, { userId: client.id, title: 'Session Reminder', body: 'Your therapy session starts in 30 minutes', type: 'session_reminder' });
+    expect(reminder.status).toBe(403);
+    const refused = (await reminder.json()) as { message: string };
+    expectErrorShape(refused, 403);
+    expect(refused.message).toMatch(/^Therapists send only session_update notifications/);
+    expect((await send(token, { userId: client.id, title: 'Now', body: 'Call me', type: 'system', urgent: true })).status).toBe(403);
+
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, index) => send(token, { userId: client.id, title: 'Update', body: `Note ${index}` })));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(5);
+    for (const response of responses.filter((r) => r.status === 429)) expectErrorShape(await response.json(), 429);
+    const inbox = await sql<{ type: string; data: Json }[]>`select type::text, data from public.notifications where user_id = ${client.id} and title = 'Update'`;
+    expect(inbox).toHaveLength(3);
+    for (const row of inbox) expect(row).toEqual({ type: 'session_update', data: { sessionId: session.id } });
   });
 
   it.each([
