@@ -71,9 +71,7 @@ app.delete('/', requireUser, async (c) => {
   const files = await asCaller(claims, async (tx) => {
     const [account] = await tx`select 1 from public.profiles where id = (select auth.uid())`;
     if (!account) throw accountGone();
-    return await tx<{ name: string }[]>`
-      select o.name from storage.objects as o
-      where o.bucket_id = ${avatarsBucket} and (storage.foldername(o.name))[1] = (select auth.uid())::text`;
+    return await tx<{ name: string }[]>`select o.name from private.avatar_objects_of_caller() as o`;
   });
   await removeFiles(files.map((file) => file.name));
   await asCaller(serviceRoleClaims, (tx) => tx`select private.delete_account(${claims.sub})`);

@@ -1,7 +1,7 @@
 -- Other people see a profile only through public.public_profiles, with every privacy setting applied; the seed's
 -- GET /users/profile and PUT /users/privacy shapes. Threat ids: PP-01 … PP-24.
 begin;
-select plan(44);
+select plan(47);
 
 select tests.create_supabase_user('open', email => 'open@example.com', metadata => '{"firstName": "Olivia", "lastName": "Open", "phone": "+447700900123", "dateOfBirth": "1985-01-02"}');
 select tests.create_supabase_user('viewer', metadata => '{"firstName": "Victor"}');
@@ -55,11 +55,20 @@ update public.profiles set hide_interests = false, hide_location = false, hide_o
   hide_date_of_birth = false, anonymous_mode = true
 where id = tests.get_supabase_uid('open');
 select tests.authenticate_as('viewer');
+select is_empty($$select 1 from public.public_profiles where id = tests.public_id_of('open')$$,
+  'PP-27: the new anonymous card is not listed before the next full hour (it cannot be paired with the card that vanished)');
+select tests.authenticate_as('open');
+select isnt_empty($$select 1 from public.public_profiles where id = tests.public_id_of('open')$$, 'PP-27: … though its owner sees it at once');
+reset role;
+select tests.list_pending_cards();
+select is((select updated_at from private.profile_cards where profile_id = tests.get_supabase_uid('open')), date_trunc('hour', now()) + interval '1 hour',
+  'PP-27: … and its updated_at is that full hour, not the moment anonymous mode changed');
+select tests.authenticate_as('viewer');
 select results_eq(
   $$select is_pseudonym, first_name, last_name, avatar_path, phone, date_of_birth, location, occupation, bio, interests
     from public.public_profiles where id = tests.public_id_of('open')$$,
-  $$values (true, null::text, null::text, null::text, null::text, null::date, null::text, null::text, null::text, array['Yoga'])$$,
-  'PP-08: anonymous mode hides names, avatar, phone, date of birth, location, occupation and bio even with their flags off');
+  $$values (true, null::text, null::text, null::text, null::text, null::date, null::text, null::text, null::text, null::text[])$$,
+  'PP-08: anonymous mode hides names, avatar, phone, date of birth, location, occupation, bio and interests even with their flags off');
 reset role;
 select is((select display_name from public.public_profiles where id = tests.public_id_of('open')),
           (select pseudonym from public.profiles where id = tests.get_supabase_uid('open')),

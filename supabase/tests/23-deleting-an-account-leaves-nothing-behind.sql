@@ -75,8 +75,9 @@ select set_config('tests.slot2', (date_trunc('day', now(), 'UTC') + interval '4 
 --- a fully active life on HealSpace -------------------------------------------------------------------------------
 -- Identity: a bio, an avatar (as the Storage API writes it: owner = the uploader), a privacy change (audited).
 update public.profiles set bio = 'zqxdana bio: I like long walks', location = 'Lisbon' where id = current_setting('tests.dana')::uuid;
+select set_config('tests.dana_avatar', gen_random_uuid() || '.png', true);
 insert into storage.objects (bucket_id, name, owner, owner_id)
-values ('avatars', current_setting('tests.dana') || '/me.png', current_setting('tests.dana')::uuid, current_setting('tests.dana'));
+values ('avatars', current_setting('tests.dana_avatar'), current_setting('tests.dana')::uuid, current_setting('tests.dana'));
 select tests.authenticate_as('dana');
 select public.update_privacy_settings('{"hidePhone": false, "showActivity": true}');
 update public.profiles set is_listener = true where id = auth.uid();
@@ -267,7 +268,7 @@ select tests.authenticate_as_service_role();
 select throws_ok(format('select private.delete_account(%L)', current_setting('tests.dana')), 'PT409', null,
   'DR-07: the deletion waits for the Storage API to remove her avatar');
 select set_config('storage.allow_delete_query', 'true', true);
-delete from storage.objects where bucket_id = 'avatars' and name = current_setting('tests.dana') || '/me.png';
+delete from storage.objects where bucket_id = 'avatars' and name = current_setting('tests.dana_avatar');
 select lives_ok(format('select private.delete_account(%L)', current_setting('tests.dana')), 'DR-07: then her account is deleted');
 
 --- DR-08: the proof from the catalog ----------------------------------------------------------------------------------

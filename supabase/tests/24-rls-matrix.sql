@@ -199,9 +199,9 @@ insert into rls_matrix.entries (relation, owner_rows, bystander_rows, target, se
   ('public.user_achievements', $$user_id = rls_matrix.id('owner')$$, $$user_id = rls_matrix.id('bystander')$$, null, 'unlocked_at = unlocked_at',
    $$insert into public.user_achievements (user_id, achievement_id) values (rls_matrix.subject(), 'journal_10_entries')$$, null, null, null),
   -- Storage: as the Storage server writes rows, as the caller, with storage.allow_delete_query set for deletes
-  ('storage.objects#avatars', $$bucket_id = 'avatars' and name = rls_matrix.id('owner') || '/me.png'$$,
-   $$bucket_id = 'avatars' and name = rls_matrix.id('bystander') || '/me.png'$$, null, $$metadata = '{"probe": true}'$$,
-   $$insert into storage.objects (bucket_id, name) values ('avatars', rls_matrix.subject() || '/probe.png')$$, null, null,
+  ('storage.objects#avatars', $$bucket_id = 'avatars' and name = rls_matrix.id('avatar') || '.png'$$,
+   $$bucket_id = 'avatars' and name = rls_matrix.id('bystander_avatar') || '.png'$$, null, $$metadata = '{"probe": true}'$$,
+   $$insert into storage.objects (bucket_id, name, owner_id) values ('avatars', gen_random_uuid() || '.png', (select auth.uid())::text)$$, null, null,
    $$select set_config('storage.allow_delete_query', 'true', true)$$),
   -- insert: a cover picture into the owner's group's folder
   ('storage.objects#group-covers', $$bucket_id = 'group-covers' and name = rls_matrix.id('group') || '/cover.png'$$,
@@ -277,7 +277,8 @@ begin
     perform tests.authenticate_as('rls-matrix-' || person);
     prefix := case when person = 'owner' then '' else person || '_' end; -- journal, bystander_journal…
     perform public.update_privacy_settings('{"hideOccupation": true}'); -- an audit event about them
-    insert into storage.objects (bucket_id, name, owner_id) values ('avatars', auth.uid() || '/me.png', auth.uid()::text);
+    perform rls_matrix.keep(prefix || 'avatar', gen_random_uuid());
+    insert into storage.objects (bucket_id, name, owner_id) values ('avatars', rls_matrix.id(prefix || 'avatar') || '.png', auth.uid()::text);
     insert into public.journal_entries (title, content, mood) values ('Today', 'A hard day, written down.', 'sad') returning id into kept;
     perform rls_matrix.keep(prefix || 'journal', kept);
     insert into public.mood_entries (mood, note) values (2, 'Low') returning id into kept;

@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(24);
+select plan(29);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -173,6 +173,50 @@ select is_empty(format($$select 1 from realtime.messages where topic = %L and pa
 select is((select count(*)::int from public.chat_conversation_list where live_topic = (select l.live_topic from public.chat_conversation_list as l
              where l.id = current_setting('an.probe_partner')::uuid)), 1,
   'AN-20: and their live rooms are their own: the blocked person is given a room for the probe conversation the blocker is not in');
+
+
+--- Finding 3: ids that leave the database are made for it: pictures, a therapist's view of a client, topics.
+select tests.create_supabase_user('an-pictured', metadata => '{"firstName": "Pax"}');
+select tests.authenticate_as('an-pictured');
+insert into storage.objects (bucket_id, name, owner_id) values ('avatars', gen_random_uuid() || '.png', auth.uid()::text);
+select tests.authenticate_as('an-owner');
+insert into public.therapists (id, display_name, specialties, hourly_rate, session_types, minimum_notice_minutes)
+values ((select auth.uid()), 'Dr. An Owner', '{anxiety}', 100, '{video}', 0);
+reset role;
+insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+values (tests.get_supabase_uid('an-owner'), tests.get_supabase_uid('an-pictured'), date_trunc('hour', now()) + interval '3 days', 50, 'video', 'scheduled');
+select tests.authenticate_as('an-attacker');
+select ok((select avatar_path from public.public_profiles where id = tests.public_id_of('an-pictured')) is not null
+          and position(tests.get_supabase_uid('an-pictured')::text in (select jsonb_agg(to_jsonb(c))::text from public.public_profiles as c)) = 0,
+  'AN-21: a card shows its picture under a name that carries no account id');
+select tests.authenticate_as('an-owner');
+select ok((select client is not null from public.my_therapy_sessions limit 1)
+          and position(tests.get_supabase_uid('an-pictured')::text in (select jsonb_agg(to_jsonb(s))::text from public.my_therapy_sessions as s)) = 0,
+  'AN-22: a therapist''s view of a client (picture included) carries no account id');
+select tests.authenticate_as('an-pictured');
+select ok(position(tests.get_supabase_uid('an-pictured')::text in (select "realtimeTopic" from public.my_profile)) = 0,
+  'AN-23: a person''s Realtime topic is not named by their account id');
+
+--- Finding 5: turning anonymous mode on does not pair the vanishing named card with the appearing pseudonymous one.
+-- Two people with the same interests; one turns anonymous mode on. Until the next full hour the observer sees the
+-- named card gone and nothing new; from then on a pseudonymous card with no interests, dated that hour.
+reset role;
+update public.profiles set interests = array['Chess', 'Birding'], hide_interests = false
+where id in (tests.get_supabase_uid('an-writer'), tests.get_supabase_uid('an-decoy'));
+select tests.list_pending_cards();
+select tests.authenticate_as('an-attacker');
+select set_config('an.cards_before', (select count(*)::text from public.public_profiles), true);
+select tests.authenticate_as('an-decoy');
+select public.update_privacy_settings('{"anonymousMode": true}');
+select tests.authenticate_as('an-attacker');
+select is((select count(*)::int from public.public_profiles), current_setting('an.cards_before')::int - 1,
+  'AN-24: within the hour the named card is gone and no pseudonymous card has appeared');
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an-attacker');
+select results_eq(format($$select interests, updated_at = date_trunc('hour', now()) + interval '1 hour' from public.public_profiles where id = %L$$,
+    tests.public_id_of('an-decoy')),
+  $$values (null::text[], true)$$, 'AN-25: the pseudonymous card, once listed, carries no interests and the full hour, not the moment of the change');
 
 select * from finish();
 rollback;

@@ -49,7 +49,7 @@ describe('DELETE /account', () => {
 
   it('deletes nothing and answers 503 when the Storage API cannot remove the person\'s files', async () => {
     const person = await createUser('account-with-avatar');
-    await adminSql()`insert into storage.objects (bucket_id, name, owner_id) values ('avatars', ${`${person.id}/me.png`}, ${person.id})`;
+    await adminSql()`insert into storage.objects (bucket_id, name, owner_id) values ('avatars', ${`${crypto.randomUUID()}.png`}, ${person.id})`;
     const response = await deleteAccount(await tokenFor(person));
     expect(response.status).toBe(503);
     expectErrorShape(await response.json(), 503);
