@@ -7,52 +7,6 @@
 begin;
 select plan(38);
 
--- Every table of every schema that holds data (all but the catalogs, pgTAP's and the test helpers'), as the catalog
--- lists them, and whether the test runner may read it (on hosted Supabase `postgres` is not a superuser; DR-08 checks
--- that nothing in public, private, storage, realtime or auth is out of its reach). Partitions are read through their
--- parent.
-create function pg_temp.data_tables()
-returns table (table_oid oid, schema_name text, table_name text, readable boolean)
-language sql
-stable
-as $$
-  select c.oid, n.nspname::text, c.relname::text, has_schema_privilege(n.oid, 'usage') and has_table_privilege(c.oid, 'select')
-  from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
-  where c.relkind in ('r', 'p', 'm') and not c.relispartition
-    and n.nspname not in ('pg_catalog', 'information_schema', 'extensions', 'tests')
-    and n.nspname !~ '^pg_(toast|temp_)';
-$$;
-
--- Every column of every scanned table (uuid, text, varchar, jsonb, arrays… each read as text), searched for each
--- needle case-insensitively: one query per table, built from pg_attribute with format() and run with execute.
--- Returns the table, column and needle of every hit, with the number of rows.
-create function pg_temp.traces(needles text[])
-returns table (table_name text, column_name text, needle text, hit_rows bigint)
-language plpgsql
-as $$
-declare
-  scanned record;
-  columns_as_text text;
-begin
-  for scanned in select * from pg_temp.data_tables() where readable order by 2, 3 loop
-    select string_agg(format('(%L, t.%I::text)', a.attname, a.attname), ', ' order by a.attnum) into columns_as_text
-    from pg_attribute as a where a.attrelid = scanned.table_oid and a.attnum > 0 and not a.attisdropped;
-    if columns_as_text is null then
-      continue;
-    end if;
-    return query execute format(
-      $q$select %L::text, v.column_name::text, n.needle, count(*)
-         from %I.%I as t
-         cross join lateral (values %s) as v (column_name, value)
-         cross join unnest($1) as n (needle)
-         where strpos(lower(v.value), lower(n.needle)) > 0
-         group by v.column_name, n.needle$q$,
-      scanned.schema_name || '.' || scanned.table_name, scanned.schema_name, scanned.table_name, columns_as_text)
-    using needles;
-  end loop;
-end;
-$$;
-
 -- People. Everything Dana writes, and her name and email, carry the marker "zqxdana", so one needle finds every word of
 -- hers wherever it might have been copied.
 select tests.create_supabase_user('dana', email => 'zqxdana.leaving@example.com', metadata => '{"firstName": "Zqxdana", "lastName": "Leaving"}');
@@ -254,7 +208,7 @@ reset role;
 -- Before: the catalog search finds her everywhere it should (so an empty answer afterwards means something).
 select set_config('tests.needles', array[current_setting('tests.dana'), current_setting('tests.dana_card'), 'zqxdana']::text, true);
 select set_config('tests.future_reminders', (select count(*)::text from private.session_reminders where session_id = current_setting('tests.future')::uuid), true);
-select set_has($$select table_name from pg_temp.traces(current_setting('tests.needles')::text[])$$,
+select set_has($$select table_name from tests.traces(current_setting('tests.needles')::text[])$$,
   $$values ('auth.users'), ('public.profiles'), ('private.profile_cards'), ('storage.objects'), ('realtime.messages'), ('public.audit_log'),
            ('public.journal_entries'), ('public.mood_entries'), ('public.goals'), ('public.goal_progress'), ('public.user_achievements'),
            ('private.chat_participants'), ('public.chat_messages'), ('private.chat_reports'), ('private.chat_ratings'), ('private.chat_queue'),
@@ -273,12 +227,12 @@ select lives_ok(format('select private.delete_account(%L)', current_setting('tes
 
 --- DR-08: the proof from the catalog ----------------------------------------------------------------------------------
 reset role;
-select ok((select count(*) from pg_temp.data_tables() where readable and schema_name in ('public', 'private', 'storage', 'realtime', 'auth')) >= 40
-    and (select count(distinct schema_name) from pg_temp.data_tables() where readable and schema_name in ('public', 'private', 'storage', 'realtime', 'auth')) = 5
-    and not exists (select 1 from pg_temp.data_tables() where not readable and schema_name in ('public', 'private', 'storage', 'realtime', 'auth')),
+select ok((select count(*) from tests.data_tables() where readable and schema_name in ('public', 'private', 'storage', 'realtime', 'auth')) >= 40
+    and (select count(distinct schema_name) from tests.data_tables() where readable and schema_name in ('public', 'private', 'storage', 'realtime', 'auth')) = 5
+    and not exists (select 1 from tests.data_tables() where not readable and schema_name in ('public', 'private', 'storage', 'realtime', 'auth')),
   'DR-08: the search reads every table of public, private, storage, realtime and auth (and of any other schema with data it may read)');
 select is_empty($$select table_name || '.' || column_name || ' holds ' || needle || ' in ' || hit_rows || ' row(s)'
-                  from pg_temp.traces(current_setting('tests.needles')::text[])$$,
+                  from tests.traces(current_setting('tests.needles')::text[])$$,
   'DR-08: afterwards no column of any row anywhere holds her id, public id, email, name or any word she wrote');
 
 --- DR-09: chat partners ------------------------------------------------------------------------------------------------
@@ -381,10 +335,10 @@ select set_config('healspace.erasing_account', '', true);
 -- traces in realtime and the audit log. The same catalog search, for her id, public id and email.
 select set_config('tests.ava_needles', array[p.id::text, p.public_id::text, u.email]::text, true)
 from public.profiles as p join auth.users as u on u.id = p.id where u.email = 'ava.client@example.com';
-select ok((select count(distinct table_name) from pg_temp.traces(current_setting('tests.ava_needles')::text[])) >= 10,
+select ok((select count(distinct table_name) from tests.traces(current_setting('tests.ava_needles')::text[])) >= 10,
   'DR-17: before, the search finds the seeded client Ava in at least ten tables');
 select private.delete_account(u.id) from auth.users as u where u.email = 'ava.client@example.com';
-select is_empty($$select table_name || '.' || column_name || ' (' || hit_rows || ')' from pg_temp.traces(current_setting('tests.ava_needles')::text[])$$,
+select is_empty($$select table_name || '.' || column_name || ' (' || hit_rows || ')' from tests.traces(current_setting('tests.ava_needles')::text[])$$,
   'DR-17: after her deletion no row anywhere holds her id, public id or email');
 
 select * from finish();

@@ -6,42 +6,6 @@
 begin;
 select plan(26);
 
--- The catalog search of 23-deleting-an-account-leaves-nothing-behind.sql: every column of every table the test runner
--- may read, as text, searched for each needle case-insensitively.
-create function pg_temp.traces(needles text[])
-returns table (table_name text, column_name text, needle text, hit_rows bigint)
-language plpgsql
-as $$
-declare
-  scanned record;
-  columns_as_text text;
-begin
-  for scanned in
-    select c.oid as table_oid, n.nspname::text as schema_name, c.relname::text as table_name
-    from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p', 'm') and not c.relispartition
-      and n.nspname not in ('pg_catalog', 'information_schema', 'extensions', 'tests') and n.nspname !~ '^pg_(toast|temp_)'
-      and has_schema_privilege(n.oid, 'usage') and has_table_privilege(c.oid, 'select')
-    order by 2, 3
-  loop
-    select string_agg(format('(%L, t.%I::text)', a.attname, a.attname), ', ' order by a.attnum) into columns_as_text
-    from pg_attribute as a where a.attrelid = scanned.table_oid and a.attnum > 0 and not a.attisdropped;
-    if columns_as_text is null then
-      continue;
-    end if;
-    return query execute format(
-      $q$select %L::text, v.column_name::text, n.needle, count(*)
-         from %I.%I as t
-         cross join lateral (values %s) as v (column_name, value)
-         cross join unnest($1) as n (needle)
-         where strpos(lower(v.value), lower(n.needle)) > 0
-         group by v.column_name, n.needle$q$,
-      scanned.schema_name || '.' || scanned.table_name, scanned.schema_name, scanned.table_name, columns_as_text)
-    using needles;
-  end loop;
-end;
-$$;
-
 -- Two admins, Ann and Bob, and two clients they act on.
 select tests.create_supabase_user('at-ann', email => 'at-ann.admin@example.com');
 select tests.create_supabase_user('at-bob', email => 'at-bob.admin@example.com');
@@ -107,7 +71,7 @@ select results_eq($$select action, actor_id, actor_role::text, actor_ref, detail
             '{"from": "therapist", "to": "client"}'::jsonb)$$,
   'AT-07: Bob''s action is untouched, and still told apart from Ann''s by its reference');
 select is_empty($$select table_name || '.' || column_name || ' holds ' || needle || ' in ' || hit_rows || ' row(s)'
-                  from pg_temp.traces(array[current_setting('tests.ann'), current_setting('tests.ann_card'), 'at-ann.admin@example.com'])$$,
+                  from tests.traces(array[current_setting('tests.ann'), current_setting('tests.ann_card'), 'at-ann.admin@example.com'])$$,
   'AT-08: no column of any row anywhere holds Ann''s id, public id or email');
 select ok(current_setting('tests.ann_ref') not in (left(encode(extensions.digest(current_setting('tests.ann'), 'sha256'), 'hex'), 32),
                                                   left(encode(extensions.digest(current_setting('tests.ann'), 'sha1'), 'hex'), 32),
