@@ -459,8 +459,22 @@ $$;
 comment on function private.anonymise_audit_of_deleted_account() is
   'Trigger after an auth.users delete: audit events lose the account''s id (actor, subject) and any detail holding its id or email; one account_deleted event without ids is appended.';
 
-drop trigger on_auth_user_deleted_erase_group_messages on auth.users;
-drop function private.erase_group_messages_of_deleted_account();
+-- The group messages' own deletion trigger (group messages migration) is superseded by private.erase_account_traces,
+-- which erases the same text. It stays, doing nothing further: on hosted Supabase auth.users belongs to
+-- supabase_auth_admin, and only a table's owner may drop a trigger on it (`postgres` may create triggers there, not
+-- drop them), so a `drop trigger … on auth.users` fails the migration. (This file was edited in place to say so: the
+-- drop could never have been applied on hosted. tests/unit/migrations.unit.test.ts keeps such statements out.)
+create or replace function private.erase_group_messages_of_deleted_account()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  return old;
+end;
+$$;
+comment on function private.erase_group_messages_of_deleted_account() is
+  'Trigger on auth.users, now a no-op: the erasure moved into private.erase_account_traces. Kept because a trigger on auth.users cannot be dropped by a non-owner on hosted Supabase.';
 
 create trigger on_auth_user_deleted_erase_traces
   before delete on auth.users
