@@ -248,7 +248,7 @@ from (values
 on conflict (id) do nothing;
 
 -- Therapy: the directory. Rows are the therapists' own (as they would create them in the app); an existing row is
--- left as it is. Ratings start at zero (insert trigger) and follow the ratings below (ratings trigger).
+-- left as it is. Ratings start at zero (insert trigger); the ratings below go to the private live totals (ratings trigger).
 insert into public.therapists (
   id, display_name, specialties, years_of_experience, hourly_rate, currency, languages, bio, time_zone, session_types,
   session_minutes, slot_interval_minutes, buffer_before_minutes, buffer_after_minutes, minimum_notice_minutes,
@@ -364,7 +364,9 @@ cross join lateral (
 ) as slot
 on conflict do nothing;
 
--- Ratings by the clients of completed sessions (the trigger adds them to therapists.rating_count and rating_sum).
+-- Ratings by the clients of completed sessions. The trigger adds them to private.therapist_rating_totals; the directory
+-- publishes a therapist's figures only in batches of at least 3 ratings (no demo therapist has 3 yet, so the directory
+-- shows no rating: see the ratings migration, 20261202070100).
 insert into private.therapy_session_ratings (session_id, client_id, therapist_id, rating, feedback, created_at)
 select s.id, s.client_id, s.therapist_id, r.rating, r.feedback, s.ends_at + interval '2 hours'
 from (values

@@ -23,15 +23,16 @@ export type RouteDoc = {
   query?: z.ZodType;
   headers?: Record<string, z.ZodType>;
   body?: z.ZodType;
-  responses: Record<number, string>;
+  /** Per status: a description, or a description and the zod schema of a success body. */
+  responses: Record<number, string | { description: string; schema: z.ZodType }>;
 };
 
 export type FunctionDoc = { name: string; title: string; description: string; routes: RouteDoc[] };
 
 type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; required?: string[]; [key: string]: unknown };
 
-const toJsonSchema = (schema: z.ZodType): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+const toJsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 };
 
@@ -62,12 +63,15 @@ export function functionOpenApi(doc: FunctionDoc): Record<string, unknown> {
         ...Object.entries(route.headers ?? {}).map(([name, schema]) => ({ name, in: 'header', required: !schema.safeParse(undefined).success, schema: toJsonSchema(schema) })),
       ],
       ...(route.body ? { requestBody: { required: !route.body.safeParse(undefined).success, content: { 'application/json': { schema: toJsonSchema(route.body) } } } } : {}),
-      responses: Object.fromEntries(Object.entries(route.responses).map(([status, description]) => [
-        status,
-        Number(status) >= 400
-          ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
-          : { description, content: { 'application/json': { schema: {} } } },
-      ])),
+      responses: Object.fromEntries(Object.entries(route.responses).map(([status, response]) => {
+        const description = typeof response === 'string' ? response : response.description;
+        return [
+          status,
+          Number(status) >= 400
+            ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+            : { description, content: { 'application/json': { schema: typeof response === 'string' ? {} : toJsonSchema(response.schema, 'output') } } },
+        ];
+      })),
       'x-auth': route.auth,
     };
     paths[openApiPath(doc.name, route.path)] = { ...paths[openApiPath(doc.name, route.path)], [route.method]: operation };

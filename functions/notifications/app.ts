@@ -2,7 +2,11 @@
  * /functions/v1/notifications: the seed's POST /notifications/send, the VAPID public key, and the delivery worker.
  *   GET  /vapid-public-key   → { publicKey }  (no token: the browser needs it to subscribe)
  *   POST /send   { userId, title, body, type?, data?, urgent? }   service role, admins, a therapist to their own clients
+ *                → 201 { notificationId } to a person (a therapist or an admin): nothing about the recipient's devices,
+ *                  unsubscriptions or quiet hours, whatever they are, and delivered in the background so that the time
+ *                  the answer takes says nothing either;
  *                → 201 { notificationId, devices: [{ subscriptionId, status: sent | removed | retrying | failed | deferred, httpStatus?, at? }] }
+ *                  to the service role (the backend itself), after delivering what is due.
  *                Which types each role may send, quiet hours and the send rate limits (403, 429) are the database's.
  *                Without a type, the sender's usual one: system (session_update for a therapist).
  *   POST /process   service role only: one worker pass (due reminders, group fan-outs, pushes) → summary
@@ -17,7 +21,7 @@ import { HttpError } from '../_shared/errors.ts';
 import { serveOpenApi } from '../_shared/openapi.ts';
 import { vapidFromEnv } from '../_shared/push.ts';
 import { jsonBody } from '../_shared/validate.ts';
-import { deliverNow, processDue } from './delivery.ts';
+import { deliverInBackground, deliverNow, processDue } from './delivery.ts';
 
 const sendRequest = z.object({
   userId: z.uuid(),
@@ -29,6 +33,27 @@ const sendRequest = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
   urgent: z.boolean().optional(),
 }).strict();
+
+/** What a person sending learns: that it was accepted, and its id. The same whatever the recipient has set up. */
+const personSendResponse = z.object({
+  notificationId: z.uuid().describe('The notification (an id that names no inbox row when the recipient keeps none for this type)'),
+}).strict();
+
+/** What the service role learns: the outcome per device of the recipient. */
+const serviceSendResponse = z.object({
+  notificationId: z.uuid().nullable().describe('The inbox row; null when the recipient turned in-app notifications off for the type'),
+  devices: z.array(z.object({
+    subscriptionId: z.string(),
+    status: z.enum(['sent', 'removed', 'retrying', 'failed', 'deferred']),
+    httpStatus: z.number().int().nullable().optional().describe('The push service\'s answer'),
+    at: z.string().optional().describe('deferred: when it will be sent (the end of the recipient\'s quiet hours)'),
+  }).strict()),
+}).strict();
+
+const sendResponse = z.union([
+  personSendResponse.describe('To a therapist or an admin'),
+  serviceSendResponse.describe('To the service role'),
+]);
 
 const processRequest = z.object({ batchSize: z.number().int().min(1).max(1000).optional() }).strict();
 
@@ -50,8 +75,16 @@ app.post('/send', requireToken, async (c) => {
     tx<{ sent: { notificationId: string | null; jobs: Array<{ id: number; subscriptionId: string; runAt: string }> } }[]>`
       select private.send_notification(${userId}, ${title}, ${body}, ${type ?? null}, ${tx.json((data ?? {}) as never)}, ${urgent ?? false}) as sent`
   );
-  const devices = await deliverNow(row.sent.jobs, `send-${c.get('requestId')}`, vapidFromEnv());
-  return c.json({ notificationId: row.sent.notificationId, devices }, 201);
+  const worker = `send-${c.get('requestId')}`;
+  if (c.get('claims').role === 'service_role') {
+    const answer: z.infer<typeof serviceSendResponse> = { notificationId: row.sent.notificationId, devices: await deliverNow(row.sent.jobs, worker, vapidFromEnv()) };
+    return c.json(answer, 201);
+  }
+  // A person sending learns nothing about the recipient: not how many devices they have, their ids, which are gone,
+  // nor the end of their quiet hours, neither from the answer nor from how long it takes (delivery runs after it).
+  deliverInBackground(row.sent.jobs, worker, vapidFromEnv());
+  const answer: z.infer<typeof personSendResponse> = { notificationId: row.sent.notificationId ?? crypto.randomUUID() };
+  return c.json(answer, 201);
 });
 
 app.post('/process', requireToken, async (c) => {
@@ -73,8 +106,11 @@ serveOpenApi(app, {
         + 'session_update, never urgent, to a client with an upcoming or recent session (it waits for their quiet hours). '
         + 'Therapists and admins are rate limited per minute, per hour and per recipient (429; README, Abuse limits). '
         + 'Without a type: system, or session_update for a therapist.',
-      responses: { 201: 'Stored and delivered; the outcome per device', 400: 'Bad body', 401: 'No valid token',
-        403: 'You may not notify this person, or not with this type', 404: 'No such user', 429: 'Over a send rate limit' } },
+      responses: { 201: { description: 'Stored. To a therapist or an admin only its id, the same whatever the recipient\'s devices, settings or '
+          + 'quiet hours (delivery follows in the background); to the service role the outcome per device', schema: sendResponse },
+        400: 'Bad body', 401: 'No valid token',
+        403: 'You may not notify this person (a therapist\'s deactivated client included), or not with this type',
+        404: 'No such user (service role and admins)', 429: 'Over a send rate limit' } },
     { method: 'post', path: '/process', summary: 'One delivery worker pass (pg_cron calls this)', auth: 'service_role', body: processRequest.optional(),
       responses: { 200: 'What the pass did', 401: 'No valid token', 403: 'Not the service role' } },
   ],

@@ -115,6 +115,28 @@ export async function deliverNow(jobs: Array<{ id: number; subscriptionId: strin
   return [...delivered, ...deferred];
 }
 
+/** Deliveries running after their answer went out (see deliverInBackground). */
+const background = new Set<Promise<void>>();
+
+/**
+ * Delivers the given jobs without making anyone wait for it: what a push service answers, and how long that takes,
+ * stays with the server. On the edge runtime the work is handed to EdgeRuntime.waitUntil so it outlives the response;
+ * a delivery cut short anyway is not lost (its jobs are claimed, and given back to the worker after 5 minutes).
+ */
+export function deliverInBackground(jobs: Array<{ id: number; subscriptionId: string; runAt: string }>, worker: string, vapid: VapidKeys | undefined): void {
+  if (jobs.length === 0) return;
+  const task: Promise<void> = deliverNow(jobs, worker, vapid)
+    .then(() => undefined, (error) => log('error', 'notification_delivery_failed', { worker, message: error instanceof Error ? error.message : String(error) }))
+    .finally(() => background.delete(task));
+  background.add(task);
+  (globalThis as { EdgeRuntime?: { waitUntil?: (promise: Promise<unknown>) => void } }).EdgeRuntime?.waitUntil?.(task);
+}
+
+/** Resolves when every background delivery started so far has finished (tests, and shutdown). */
+export async function backgroundDeliveriesSettled(): Promise<void> {
+  while (background.size > 0) await Promise.allSettled([...background]);
+}
+
 export type ProcessSummary = { remindersSent: number; groupMessagesFannedOut: number; pushes: Record<DeviceResult['status'], number>; batches: number };
 
 /** One worker pass: due reminders become notifications, then due jobs run in batches until none is left or time is up. */

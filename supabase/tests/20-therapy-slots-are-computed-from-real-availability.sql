@@ -373,7 +373,7 @@ select tests.clear_authentication();
 select throws_ok($$select 1 from public.therapist_weekly_hours$$, '42501', null, 'TS-63: anon has no access to weekly hours');
 select throws_ok($$select 1 from public.therapist_date_overrides$$, '42501', null, 'TS-63: … nor to date overrides');
 select tests.authenticate_as('york');
-select throws_ok($$update public.therapists set rating_count = 10, rating_sum = 50 where id = auth.uid()$$, '42501', null,
+select throws_ok($$update public.therapists set rating_count = 10, rating_average = 5 where id = auth.uid()$$, '42501', null,
   'TS-64: a therapist cannot write their rating');
 select throws_ok($$update public.therapists set is_active = true where id = auth.uid()$$, '42501', null,
   'TS-64: … nor is_active');

@@ -326,7 +326,7 @@ select throws_ok($$select private.rate_therapy_session('00000000-0000-4000-8000-
   'TH-29: a rating of 0 is a 400');
 select throws_ok($$select private.rate_therapy_session('00000000-0000-4000-8000-0000000000a1', 6)$$, 'PT400', 'rating must be a whole number from 1 to 5',
   'TH-29: … and so is 6');
-select results_eq($$select rating_count, rating_sum from public.therapists where id = current_setting('tests.therapist')::uuid$$, $$values (0, 0)$$,
+select results_eq($$select rating_count, rating_average from public.therapists where id = current_setting('tests.therapist')::uuid$$, $$values (0, null::numeric)$$,
   'TH-30: the therapist starts unrated');
 select is(private.rate_therapy_session('00000000-0000-4000-8000-0000000000a1', 4, '  Very helpful  '), '00000000-0000-4000-8000-0000000000a1'::uuid,
   'TH-30: the client rates their completed session');
@@ -334,19 +334,19 @@ select throws_ok($$select private.rate_therapy_session('00000000-0000-4000-8000-
   'TH-30: … once');
 select results_eq($$select rating, feedback from public.my_therapy_sessions where id = '00000000-0000-4000-8000-0000000000a1'$$,
   $$values (4::smallint, 'Very helpful'::text)$$, 'TH-31: the client sees their rating and feedback');
-select results_eq($$select rating_count, rating_sum from public.therapists where id = current_setting('tests.therapist')::uuid$$, $$values (1, 4)$$,
-  'TH-32: the therapist''s aggregate counts it');
+select results_eq($$select rating_count, rating_average from public.therapists where id = current_setting('tests.therapist')::uuid$$, $$values (0, null::numeric)$$,
+  'TH-32: one rating is not published on its own (ratings are published in batches of 3: 28-ratings-stay-unlinkable)');
 select tests.authenticate_as('therapist');
 select results_eq($$select rating, feedback from public.my_therapy_sessions where id = '00000000-0000-4000-8000-0000000000a1'$$,
   $$values (null::smallint, null::text)$$, 'TH-33: the therapist does not see which client gave which rating');
 select is_empty($$select 1 from private.therapy_session_ratings$$, 'TH-33: … nor read the ratings table');
-select throws_ok($$update public.therapists set rating_count = 10, rating_sum = 50 where id = auth.uid()$$, '42501', null,
+select throws_ok($$update public.therapists set rating_count = 10, rating_average = 5 where id = auth.uid()$$, '42501', null,
   'TH-34: a therapist cannot write their own rating');
 select tests.authenticate_as('client2');
 select private.rate_therapy_session('00000000-0000-4000-8000-0000000000a3', 5);
 select private.rate_therapy_session('00000000-0000-4000-8000-0000000000a4', 5);
 select results_eq($$select rating, "ratingCount" from public.list_therapists(page_size => 100) where id = current_setting('tests.therapist')::uuid$$,
-  $$values (4.7::numeric, 3)$$, 'TH-35: the directory shows the average rounded to one decimal (14 / 3 = 4.7) and the count');
+  $$values (4.7::numeric, 3)$$, 'TH-35: with three ratings the first batch is published: the average rounded to one decimal (14 / 3 = 4.7) and the count');
 
 --- cancel
 select tests.authenticate_as('client');

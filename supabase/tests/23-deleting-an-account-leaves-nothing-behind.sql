@@ -5,7 +5,7 @@
 -- therapist's schedule with the cancelled slot and no client identity, the slot bookable again, reminders cancelled.
 -- The rule per table is in the data rights migration (20261125182500). Threat ids: DR-01 … DR-16.
 begin;
-select plan(38);
+select plan(39);
 
 -- People. Everything Dana writes, and her name and email, carry the marker "zqxdana", so one needle finds every word of
 -- hers wherever it might have been copied.
@@ -286,8 +286,12 @@ select results_eq(format($$select status::text, "cancelledBy"::text, "cancellati
   'DR-11: … her past session and the one she cancelled stay too, without her note or her reason');
 select isnt_empty($$select 1 from public.therapist_session_notes where session_id = '00000000-0000-4000-8000-00000000f001'$$,
   'DR-11: the therapist''s own notes are the therapist''s to keep');
-select results_eq($$select rating_count, rating_sum from public.therapists where id = auth.uid()$$, $$values (0, 0)$$,
-  'DR-11: her rating went with her (the aggregate drops it)');
+select results_eq($$select rating_count, rating_average from public.therapists where id = auth.uid()$$, $$values (0, null::numeric)$$,
+  'DR-11: the directory shows no rating of hers');
+reset role;
+select results_eq($$select rating_count, rating_sum from private.therapist_rating_totals where therapist_id = tests.get_supabase_uid('thea')$$, $$values (0, 0)$$,
+  'DR-11: her rating went with her (the live totals drop it; a published figure would follow with the next batch)');
+select tests.authenticate_as('thea');
 select ok((select count(*) = 1 from public.notifications where user_id = auth.uid() and title = 'Session cancelled'
            and data ->> 'sessionId' = current_setting('tests.future')),
   'DR-12: Thea is told the session was cancelled');

@@ -12,7 +12,7 @@ import { adminSql, asUser, createUser, env, expectErrorShape, forgedTokens, type
 
 process.env.DB_POOL_MAX = '16';
 const { app } = await import('../../functions/notifications/app.ts');
-const { processDue } = await import('../../functions/notifications/delivery.ts');
+const { backgroundDeliveriesSettled, processDue } = await import('../../functions/notifications/delivery.ts');
 const { vapidFromEnv } = await import('../../functions/_shared/push.ts');
 const { closeDatabase } = await import('../../functions/_shared/db.ts');
 
@@ -23,6 +23,7 @@ beforeAll(async () => {
   serviceKey = await apiKey('service_role', env.jwtSecret);
 });
 afterAll(async () => {
+  await backgroundDeliveriesSettled();
   await push.close();
   await closeDatabase();
 });
@@ -157,6 +158,77 @@ describe('POST /notifications/send', () => {
       expectErrorShape(await response.json(), 403);
     }
     expect((await send(serviceKey, body(crypto.randomUUID()))).status).toBe(404);
+  });
+
+  it('tells a therapist nothing about the recipient: the answer for a client with 3 devices in quiet hours equals the one for a client with none', async () => {
+    const [therapist, busy, bare, silent] = await Promise.all(['decoy-therapist', 'decoy-busy', 'decoy-bare', 'decoy-silent'].map((name) => createUser(name)));
+    const sql = adminSql();
+    await sql`update public.profiles set role = 'therapist' where id = ${therapist.id}`;
+    await sql`insert into public.therapists (id, display_name, specialties, hourly_rate) values (${therapist.id}, 'Dr. Decoy', '{stress}', 100)`;
+    for (const client of [busy, bare, silent]) {
+      await sql`insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+                values (${therapist.id}, ${client.id}, now() - interval '2 days', 50, 'video', 'completed')`;
+    }
+    // The busy client: three devices, one of them already unsubscribed at the push service, and quiet hours right now.
+    const devices = [await subscribe(busy), await subscribe(busy), await subscribe(busy)];
+    push.answer(devices[2], 410);
+    const [{ start, finish }] = await sql<{ start: string; finish: string }[]>`
+      select to_char(now() at time zone 'UTC' - interval '1 hour', 'HH24:MI') as start, to_char(now() at time zone 'UTC' + interval '3 hours', 'HH24:MI') as finish`;
+    await asUser(busy, (tx) => tx`insert into public.notification_settings (user_id, quiet_hours_start, quiet_hours_end) values (${busy.id}, ${start}, ${finish})`);
+    // The silent client keeps no in-app copy of session updates (the answer used to carry a null id for them).
+    await asUser(silent, (tx) => tx`insert into public.notification_preferences (user_id, type, push, in_app) values (${silent.id}, 'session_update', true, false)`);
+
+    const token = await tokenFor(therapist);
+    const answers: Array<{ status: number; headers: string[]; body: Json }> = [];
+    for (const client of [busy, bare, silent]) {
+      const response = await send(token, { userId: client.id, title: 'Running late', body: 'I will start 10 minutes late' });
+      answers.push({ status: response.status, headers: [...response.headers.keys()].sort(), body: (await response.json()) as Json });
+    }
+    const shape = (answer: (typeof answers)[number]) => ({ ...answer, body: { ...answer.body, notificationId: typeof answer.body.notificationId } });
+    expect(shape(answers[0])).toEqual(shape(answers[1]));
+    expect(shape(answers[2])).toEqual(shape(answers[1]));
+    expect(answers[1]).toEqual({ status: 201, headers: expect.any(Array), body: { notificationId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
+    expect(new Set(answers.map((answer) => answer.body.notificationId)).size).toBe(3);
+    // The busy client still gets it: in the inbox now, on every device after their quiet hours (queued for the worker).
+    expect(await sql`select 1 from public.notifications where id = ${answers[0].body.notificationId as string} and user_id = ${busy.id}`).toHaveLength(1);
+    const queued = await sql<{ status: string; later: boolean }[]>`
+      select status, run_at > now() + interval '1 hour' as later from private.notification_jobs
+      where user_id = ${busy.id} and kind = 'push' and notification_type = 'session_update'`;
+    expect(queued).toEqual(Array.from({ length: 3 }, () => ({ status: 'pending', later: true })));
+    expect(await sql`select 1 from public.notifications where user_id = ${silent.id}`).toHaveLength(0);
+    await backgroundDeliveriesSettled();
+    for (const device of devices) expect(receivedBy(device)).toHaveLength(0);
+  });
+
+  it('delivers what a person sends in the background, and reports devices to the service role only', async () => {
+    const [client, admin] = await Promise.all(['background-client', 'background-admin'].map((name) => createUser(name)));
+    await adminSql()`update public.profiles set role = 'admin' where id = ${admin.id}`;
+    const browser = await subscribe(client);
+    const fromAdmin = await send(await tokenFor(admin), { userId: client.id, title: 'Hello', body: 'From the team' });
+    expect(fromAdmin.status).toBe(201);
+    expect(Object.keys((await fromAdmin.json()) as Json)).toEqual(['notificationId']);
+    await backgroundDeliveriesSettled();
+    expect(receivedBy(browser)).toHaveLength(1);
+    const fromBackend = (await (await send(serviceKey, { userId: client.id, title: 'Hello', body: 'From HealSpace' })).json()) as Json;
+    expect(fromBackend).toEqual({ notificationId: expect.any(String), devices: [expect.objectContaining({ status: 'sent', httpStatus: 201 })] });
+  });
+
+  it('answers a therapist writing to their deactivated client exactly as for someone who is not their client (403), not 404', async () => {
+    const [client, stranger, therapist] = await Promise.all(['deactivated-client', 'deactivated-stranger', 'deactivated-therapist'].map((name) => createUser(name)));
+    const sql = adminSql();
+    await sql`update public.profiles set role = 'therapist' where id = ${therapist.id}`;
+    await sql`insert into public.therapists (id, display_name, specialties, hourly_rate) values (${therapist.id}, 'Dr. Deact', '{stress}', 100)`;
+    await sql`insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+              values (${therapist.id}, ${client.id}, now() - interval '2 days', 50, 'video', 'completed')`;
+    const token = await tokenFor(therapist);
+    const note = (userId: string) => ({ userId, title: 'Checking in', body: 'How are you?' });
+    expect((await send(token, note(client.id))).status).toBe(201);
+    await sql`update public.profiles set is_active = false where id = ${client.id}`;
+    const [toDeactivated, toStranger] = [await send(token, note(client.id)), await send(token, note(stranger.id))];
+    expect(toDeactivated.status).toBe(403);
+    expect(await toDeactivated.json()).toEqual(await toStranger.json());
+    // The service role (the backend) still learns the account is gone.
+    expect((await send(serviceKey, note(client.id))).status).toBe(404);
   });
 
   it('lets a therapist send only session updates (403 for a session_reminder or anything urgent), at most 3 an hour to one client even at once (429)', async () => {
