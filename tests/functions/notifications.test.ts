@@ -148,6 +148,10 @@ describe('POST /notifications/send', () => {
     const body = (userId: string, type = 'system') => ({ userId, title: 'From us', body: 'A note', type });
     expect((await send(await tokenFor(admin), body(stranger.id))).status).toBe(201);
     expect((await send(await tokenFor(therapist), body(client.id, 'session_update'))).status).toBe(201);
+    // The id a therapist actually sees for their client: the card in their session list (account ids never leave the database).
+    const [{ cardId }] = await asUser(therapist, (tx) => tx<{ cardId: string }[]>`select client ->> 'id' as "cardId" from public.my_therapy_sessions limit 1`);
+    expect(cardId).not.toBe(client.id);
+    expect((await send(await tokenFor(therapist), body(cardId, 'session_update'))).status, 'a therapist names a client by the id they are shown').toBe(201);
     for (const [token, userId, label] of [
       [await tokenFor(therapist), stranger.id, 'therapist to a stranger'],
       [await tokenFor(client), stranger.id, 'a client'],
