@@ -476,7 +476,7 @@ isOneToOne: false
           Views: {
             "chat_conversation_list": {
                   Row: {
-                    "created_at": string,"ended_at": string | null,"id": string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"last_message": string | null,"live_topic": string | null,"partner_id": string | null,"partner_name": string | null,"partner_online": boolean | null,"timestamp": string | null,"topic": string | null,"unread_count": number | null
+                    "created_at": string,"ended_at": string | null,"id": string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"last_message": string | null,"partner_id": string | null,"partner_name": string | null,"partner_online": boolean | null,"timestamp": string | null,"topic": string | null,"unread_count": number | null
                   }
                   ComputedFields: never
                   Relationships: [
@@ -581,6 +581,9 @@ isOneToOne: false
           Functions: {
             "change_group_message":
 { Args: { "action": string,"content"?: string,"message_id": string }; Returns: undefined
+                           },
+"chat_typing":
+{ Args: { "conversation_id": string }; Returns: undefined
                            },
 "crisis_support":
 { Args: { "country_code"?: string }; Returns: Json

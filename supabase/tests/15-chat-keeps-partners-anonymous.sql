@@ -140,18 +140,22 @@ select is_empty(format($$select 1 from realtime.messages where concat(topic, pay
 select ok((select count(*) > 0 from realtime.messages where topic = tests.personal_topic('listener') and event = 'message_deleted'
   and payload ->> 'content' is null), 'CH-30: deletions are broadcast without the text');
 
-select tests.authenticate_as('seeker');
-select set_config('tests.live', (select live_topic from public.chat_conversation_list where id = current_setting('tests.conversation')::uuid), true);
 select tests.authenticate_as('listener');
-select is((select live_topic from public.chat_conversation_list where id = current_setting('tests.conversation')::uuid), current_setting('tests.live'),
-  'CH-31: both participants are given the same live room, under a name that says nothing about the conversation');
+select public.chat_typing(current_setting('tests.conversation')::uuid);
+select public.chat_typing(current_setting('tests.conversation')::uuid);
+reset role;
+select is((select count(*)::int from realtime.messages where topic = tests.personal_topic('seeker') and event = 'typing'
+           and payload ->> 'conversation_id' = current_setting('tests.conversation')), 1,
+  'CH-31: typing reaches the partner''s personal topic, once every few seconds at most');
+select tests.authenticate_as('listener');
 select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation'), true);
 select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private)
   values (realtime.topic(), 'broadcast', 'new_message', '{"sender_name": "Moderator"}', true)$$, '42501', null,
   'CH-32: nobody sends server events: the conversation id is no topic');
-select set_config('realtime.topic', current_setting('tests.live'), true);
-select lives_ok($$insert into realtime.messages (topic, extension, event, payload, private)
-  values (realtime.topic(), 'broadcast', 'typing', '{"participant_id": "x"}', true)$$, 'CH-32: typing indicators go in the live room');
+select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation') || ':live', true);
+select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private)
+  values (realtime.topic(), 'broadcast', 'typing', '{"participant_id": "x"}', true)$$, '42501', null,
+  'CH-32: nor client broadcasts: a conversation has no shared room whose name could change at a block');
 select set_config('realtime.topic', tests.personal_topic('listener'), true);
 select ok((select count(*) > 0 from realtime.messages), 'CH-33: a person receives on their own personal topic');
 select is((select "realtimeTopic" from public.my_profile), tests.personal_topic('listener'), 'CH-33: … which my_profile tells them');
@@ -162,11 +166,12 @@ select is_empty($$select 1 from realtime.messages$$, 'CH-34: nobody receives on 
 select set_config('realtime.topic', 'user:' || tests.get_supabase_uid('listener'), true);
 select is_empty($$select 1 from realtime.messages$$, 'CH-34: … and an account id names no topic, not even one''s own');
 select tests.authenticate_as('stranger');
-select set_config('realtime.topic', current_setting('tests.live'), true);
-select is_empty($$select 1 from realtime.messages$$, 'CH-35: a non-participant receives nothing in the live room');
+select throws_ok(format($$select public.chat_typing(%L)$$, current_setting('tests.conversation')), 'PT404', null,
+  'CH-35: a non-participant cannot type into a conversation');
+select set_config('realtime.topic', 'conversation:' || current_setting('tests.conversation'), true);
 select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'presence', 'track', '{}', true)$$,
   '42501', null, 'CH-35: … and can neither send nor show presence there');
-select set_config('realtime.topic', 'conversation-live:not-a-uuid', true);
+select set_config('realtime.topic', 'conversation:not-a-uuid', true);
 select is_empty($$select 1 from realtime.messages$$, 'CH-36: a malformed topic belongs to nobody (and raises no error)');
 
 --- leaving and blocking
@@ -177,9 +182,8 @@ select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'still the
   where id = current_setting('tests.conversation')::uuid))$$, 'PT409', 'This conversation has ended', 'CH-37: nobody writes in an ended conversation');
 select throws_ok($$select public.edit_chat_message(tests.chat_message_id('seeker', '00000000-0000-4000-8000-000000000004'), 'rewritten after the block')$$, 'PT409',
   'This conversation has ended', 'CH-37: … nor rewrites old messages there');
-select set_config('realtime.topic', current_setting('tests.live'), true);
-select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'broadcast', 'typing', '{}', true)$$,
-  '42501', null, 'CH-37: … nor shows typing in its live room');
+select throws_ok(format($$select public.chat_typing(%L)$$, current_setting('tests.conversation')), 'PT404', null,
+  'CH-37: … nor shows typing there');
 select lives_ok(format($$select public.send_chat_message('00000000-0000-4000-8000-0000000000b1', 'please answer', %L)$$, tests.public_id_of('listener')),
   'CH-38: a blocked person writing to the blocker''s card gets an ordinary answer (no error tells them they were blocked)');
 select throws_ok($$select * from private.user_blocks$$, '42501', null, 'CH-38: … and cannot read the blocks');

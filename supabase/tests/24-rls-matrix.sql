@@ -210,14 +210,11 @@ insert into rls_matrix.entries (relation, owner_rows, bystander_rows, target, se
    $$select set_config('storage.allow_delete_query', 'true', true)$$),
   -- Realtime authorizes a channel by its topic (realtime.topic(), set as the Realtime server sets it when a client
   -- joins), not by the rows' topic column; rows are the broadcasts the database wrote to the topic. Insert is a
-  -- client broadcast: on the receive topic for the personal topic, in the live room for conversations, on the :live companion
-  -- for groups.
+  -- client broadcast: on the receive topic for the personal topic, on the :live companion for groups (conversations
+  -- have no client topic: typing is an RPC).
   ('realtime.messages#user', $$topic = private.personal_topic(rls_matrix.id('owner'))$$, null, null, 'payload = payload',
    $$insert into realtime.messages (topic, extension, payload) values (realtime.topic(), 'broadcast', '{}')$$, null, null,
    $$select set_config('realtime.topic', private.personal_topic(rls_matrix.id('owner')), true)$$),
-  ('realtime.messages#conversation', $$topic = private.chat_live_topic(rls_matrix.id('conversation'), null, false)$$, null, null, 'payload = payload',
-   $$insert into realtime.messages (topic, extension, payload) values (realtime.topic(), 'broadcast', '{}')$$, null, null,
-   $$select set_config('realtime.topic', private.chat_live_topic(rls_matrix.id('conversation'), null, false), true)$$),
   ('realtime.messages#group', $$topic = 'group:' || rls_matrix.id('group')$$, null, null, 'payload = payload',
    $$insert into realtime.messages (topic, extension, payload) values (realtime.topic(), 'broadcast', '{}')$$, null, null,
    $$select set_config('realtime.topic', 'group:' || rls_matrix.id('group') || case when $1 = 'insert' then ':live' else '' end, true)$$);
@@ -297,9 +294,6 @@ begin
   perform rls_matrix.keep('conversation', (public.send_chat_message(
     rls_matrix.id('chat_message_key'), 'Hello, is anyone there?', rls_matrix.id('member_card'), true) ->> 'conversationId')::uuid);
   perform rls_matrix.keep('chat_message', private.chat_message_id_for(rls_matrix.id('chat_message_key')));
-  -- A typing indicator in the conversation's live room.
-  perform set_config('realtime.topic', (select l.live_topic from public.chat_conversation_list as l where l.id = rls_matrix.id('conversation')), true);
-  insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'broadcast', 'typing', '{}', true);
   perform public.join_group(rls_matrix.id('group'));
   perform rls_matrix.keep('group_message', (public.send_group_message(rls_matrix.id('group'), gen_random_uuid(), 'Hello, group') #>> '{message,id}')::uuid);
   perform rls_matrix.keep('session', private.book_therapy_session(

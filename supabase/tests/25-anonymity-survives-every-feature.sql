@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(29);
+select plan(36);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -17,7 +17,7 @@ update public.profiles set is_listener = true where id = tests.get_supabase_uid(
 create function pg_temp.conversation_view(conversation uuid) returns jsonb language sql as $$
   select jsonb_build_object(
     'row', (select jsonb_build_object('kind', l.kind, 'ended', l.ended_at is not null, 'partnerNamePattern', regexp_replace(l.partner_name, '[0-9]', '#', 'g'),
-              'online', l.partner_online, 'last', l.last_message, 'unread', l.unread_count, 'live', l.live_topic is not null,
+              'online', l.partner_online, 'last', l.last_message, 'unread', l.unread_count,
               'lastIsNewest', l.timestamp = greatest(l.created_at, l.timestamp))
             from public.chat_conversation_list as l where l.id = conversation),
     'messages', (select jsonb_agg(jsonb_build_object('mine', m.is_mine, 'content', m.content, 'deleted', m.deleted) order by m.created_at)
@@ -80,14 +80,12 @@ select set_config('an.blocker_card_conversation', public.send_chat_message(gen_r
 select tests.authenticate_as('an-partner');
 select set_config('an.to_blocker', public.send_chat_message(gen_random_uuid(), 'are you the one?', tests.public_id_of('an-attacker')) ->> 'conversationId', true);
 select set_config('an.to_writer', public.send_chat_message(gen_random_uuid(), 'are you the one?', tests.public_id_of('an-writer')) ->> 'conversationId', true);
-select is(
-  (select private.request_chat_match(false, null, (select partner_id from public.chat_conversation_list where id = current_setting('an.to_blocker')::uuid)) ->> 'status'),
-  'queued', 'AN-09: asking chat-match for the blocker by participant id is answered as for anyone (queued), not 404');
-select private.cancel_chat_match();
-select is(
-  (select private.request_chat_match(false, null, (select partner_id from public.chat_conversation_list where id = current_setting('an.to_writer')::uuid)) ->> 'status'),
-  'queued', 'AN-09: … as it is for someone who did not block them');
-select private.cancel_chat_match();
+select throws_ok(format($$select private.request_chat_match(false, null, %L)$$,
+    (select partner_id from public.chat_conversation_list where id = current_setting('an.to_blocker')::uuid)), 'PT404', 'No such participant',
+  'AN-09: asking chat-match for the blocker by participant id is answered as for anyone …');
+select throws_ok(format($$select private.request_chat_match(false, null, %L)$$,
+    (select partner_id from public.chat_conversation_list where id = current_setting('an.to_writer')::uuid)), 'PT404', 'No such participant',
+  'AN-09: … 404 alike: a preferred partner is only ever someone met through matching, never a card''s owner (who would be unmasked)');
 select is(pg_temp.conversation_view(current_setting('an.to_blocker')::uuid), pg_temp.conversation_view(current_setting('an.to_writer')::uuid),
   'AN-10: the blocked person''s view of a conversation with the blocker equals one with anyone else');
 
@@ -170,9 +168,13 @@ select is(private.request_chat_match(false) ->> 'status', 'queued', 'AN-18: a bl
 select tests.authenticate_as('an-partner');
 select is_empty(format($$select 1 from realtime.messages where topic = %L and payload::text like '%%hello again%%'$$, tests.personal_topic('an-partner')),
   'AN-19: nothing the blocker sends reaches the blocked person live either');
-select is((select count(*)::int from public.chat_conversation_list where live_topic = (select l.live_topic from public.chat_conversation_list as l
-             where l.id = current_setting('an.probe_partner')::uuid)), 1,
-  'AN-20: and their live rooms are their own: the blocked person is given a room for the probe conversation the blocker is not in');
+select tests.authenticate_as('an-partner');
+select public.chat_typing(current_setting('an.probe_partner')::uuid);
+select tests.authenticate_as('an-decoy');
+select public.chat_typing(current_setting('an.probe_decoy')::uuid);
+reset role;
+select is((select count(*)::int from realtime.messages where topic = tests.personal_topic('an-attacker') and event = 'typing'), 1,
+  'AN-20: typing reaches the blocker only from the decoy: the blocked person''s typing goes nowhere (and nothing shared changes at the block)');
 
 
 --- Finding 3: ids that leave the database are made for it: pictures, a therapist's view of a client, topics.
@@ -217,6 +219,61 @@ select tests.authenticate_as('an-attacker');
 select results_eq(format($$select interests, updated_at = date_trunc('hour', now()) + interval '1 hour' from public.public_profiles where id = %L$$,
     tests.public_id_of('an-decoy')),
   $$values (null::text[], true)$$, 'AN-25: the pseudonymous card, once listed, carries no interests and the full hour, not the moment of the change');
+
+
+--- Review of the block model: nothing either side observes over time, in their export, in matching or by inserting.
+select tests.authenticate_as('an-partner');
+select results_eq(format($$select (e ->> 'lastReadAt') is not null from jsonb_array_elements(public.export_my_data() -> 'chatConversations') as e
+                          where e ->> 'id' in (%L, %L) order by e ->> 'id' = %L$$,
+    current_setting('an.to_blocker'), current_setting('an.to_writer'), current_setting('an.to_writer')),
+  $$values (true), (true)$$, 'AN-26: the blocked person''s export shows their read pointer moved by their own sends alike, withheld or not');
+reset role;
+-- Six minutes pass.
+update private.chat_participants set last_active_at = last_active_at - interval '6 minutes', typing_at = null where last_active_at is not null;
+update private.user_blocks set created_at = created_at - interval '6 minutes';
+select tests.authenticate_as('an-attacker');
+select results_eq(format($$select partner_online from public.chat_conversation_list where id in (%L, %L)$$,
+    current_setting('an.probe_partner'), current_setting('an.probe_decoy')),
+  $$values (false), (false)$$, 'AN-27: minutes after the block, both probes'' partners show offline alike (activity seen as it decays, not cut)');
+select is((select count(*)::int from public.chat_conversation_list where id in (current_setting('an.second_partner')::uuid, current_setting('an.second_decoy')::uuid)
+           and partner_online), 0, 'AN-27: … and a partner never active in a conversation is never shown online');
+select tests.create_supabase_user('an-kim', metadata => '{"firstName": "Kim"}');
+select tests.create_supabase_user('an-seeker');
+reset role;
+update public.profiles set is_listener = true where id = tests.get_supabase_uid('an-kim');
+select tests.authenticate_as('an-kim');
+select private.request_chat_match(true);
+select tests.authenticate_as('an-seeker');
+select public.send_chat_message(gen_random_uuid(), 'hello Kim', tests.public_id_of('an-kim'));
+select is(private.request_chat_match(false) ->> 'status', 'matched',
+  'AN-28: one message to a listener''s card does not steer matching away from them (so a second account cannot be steered onto them)');
+reset role;
+select set_config('an.someone_message', (select id::text from public.chat_messages
+  where conversation_id = current_setting('an.probe_decoy')::uuid and content = 'hi, a probe'), true);
+select tests.authenticate_as('an-writer');
+select lives_ok(format($$insert into public.chat_messages (id, conversation_id, sender_id, content) values (%L, %L, private.chat_caller_participant_id(%L), 'x')$$,
+    current_setting('an.someone_message'), current_setting('an.to_writer'), current_setting('an.to_writer')),
+  'AN-29: inserting a row with someone else''s message id is a new message of one''s own, not a 409 confirming the id');
+
+
+--- A pseudonym never spans two public identities (a person with no name is shown by it all the time).
+select tests.create_supabase_user('an-nameless');
+select set_config('an.nameless_pseudonym', (select pseudonym from public.profiles where id = tests.get_supabase_uid('an-nameless')), true);
+select tests.authenticate_as('an-nameless');
+select public.update_privacy_settings('{"anonymousMode": true}');
+reset role;
+select set_config('an.nameless_anonymous_pseudonym', (select pseudonym from public.profiles where id = tests.get_supabase_uid('an-nameless')), true);
+select tests.authenticate_as('an-nameless');
+select public.update_privacy_settings('{"anonymousMode": false}');
+reset role;
+select ok((select pseudonym from public.profiles where id = tests.get_supabase_uid('an-nameless'))
+          not in (current_setting('an.nameless_pseudonym'), current_setting('an.nameless_anonymous_pseudonym')),
+  'AN-40: a person without a name who turns anonymous mode off is shown by a new pseudonym, not the anonymous period''s');
+update public.profiles set first_name = 'Neve' where id = tests.get_supabase_uid('an-nameless');
+select set_config('an.named_public_id', tests.public_id_of('an-nameless')::text, true);
+update public.profiles set first_name = null where id = tests.get_supabase_uid('an-nameless');
+select isnt(tests.public_id_of('an-nameless')::text, current_setting('an.named_public_id'),
+  'AN-41: clearing one''s name starts a new public identity (the named card is not renamed into a pseudonymous one)');
 
 select * from finish();
 rollback;
