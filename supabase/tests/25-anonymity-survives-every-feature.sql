@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(36);
+select plan(39);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -216,9 +216,9 @@ select is((select count(*)::int from public.public_profiles), current_setting('a
 reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an-attacker');
-select results_eq(format($$select interests, updated_at = date_trunc('hour', now()) + interval '1 hour' from public.public_profiles where id = %L$$,
+select results_eq(format($$select interests, updated_at = date_trunc('hour', updated_at) and updated_at > now() from public.public_profiles where id = %L$$,
     tests.public_id_of('an-decoy')),
-  $$values (null::text[], true)$$, 'AN-25: the pseudonymous card, once listed, carries no interests and the full hour, not the moment of the change');
+  $$values (null::text[], true)$$, 'AN-25: the pseudonymous card, once listed, carries no interests and the full hour it was listed at, not the moment of the change');
 
 
 --- Review of the block model: nothing either side observes over time, in their export, in matching or by inserting.
@@ -274,6 +274,23 @@ select set_config('an.named_public_id', tests.public_id_of('an-nameless')::text,
 update public.profiles set first_name = null where id = tests.get_supabase_uid('an-nameless');
 select isnt(tests.public_id_of('an-nameless')::text, current_setting('an.named_public_id'),
   'AN-41: clearing one''s name starts a new public identity (the named card is not renamed into a pseudonymous one)');
+
+
+--- Edits are ordinary for everyone, for 15 minutes after sending: a block cannot be told from an edit.
+select tests.authenticate_as('an-attacker');
+select set_config('an.view_before_edit', pg_temp.conversation_view(current_setting('an.probe_partner')::uuid)::text, true);
+select tests.authenticate_as('an-partner');
+select lives_ok(format($$select public.edit_chat_message(%L, 'who is this? (typo fixed)')$$, current_setting('an.partner_answer')::jsonb #>> '{message,id}'),
+  'AN-42: the blocked person edits a reply they just sent, as anyone would');
+select tests.authenticate_as('an-attacker');
+select is(pg_temp.conversation_view(current_setting('an.probe_partner')::uuid), current_setting('an.view_before_edit')::jsonb,
+  'AN-42: … and nothing appears or vanishes in the blocker''s view');
+reset role;
+update public.chat_messages set created_at = created_at - interval '16 minutes'
+where id = (current_setting('an.decoy_answer')::jsonb #>> '{message,id}')::uuid;
+select tests.authenticate_as('an-decoy');
+select throws_ok(format($$select public.edit_chat_message(%L, 'too late')$$, current_setting('an.decoy_answer')::jsonb #>> '{message,id}'), 'PT409',
+  'A message can be edited for 15 minutes after it was sent', 'AN-43: after 15 minutes nobody edits a message, blocked or not');
 
 select * from finish();
 rollback;
