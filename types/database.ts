@@ -135,14 +135,14 @@ isOneToOne: false
                   ]
                 },"group_messages": {
                   Row: {
-                    "content": string | null,"created_at": string,"deleted_at": string | null,"edited_at": string | null,"group_id": string,"id": string,"pinned_at": string | null,"removed_at": string | null,"sender_member_id": string | null,"sender_name": string
+                    "content": string | null,"created_at": string,"deleted_at": string | null,"edited_at": string | null,"group_id": string,"id": string,"pinned_at": string | null,"removed_at": string | null,"sender_handle": string | null,"sender_member_id": string | null,"sender_name": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id": string,"id": string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null,"sender_name": string
+                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id": string,"id": string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_handle"?: string | null,"sender_member_id"?: string | null,"sender_name": string
                   }
                   Update: {
-                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id"?: string,"id"?: string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_member_id"?: string | null,"sender_name"?: string
+                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id"?: string,"id"?: string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_handle"?: string | null,"sender_member_id"?: string | null,"sender_name"?: string
                   }
                   Relationships: [
                     {

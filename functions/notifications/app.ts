@@ -2,6 +2,10 @@
  * /functions/v1/notifications: the seed's POST /notifications/send, the VAPID public key, and the delivery worker.
  *   GET  /vapid-public-key   → { publicKey }  (no token: the browser needs it to subscribe)
  *   POST /send   { userId, title, body, type?, data?, urgent? }   service role, admins, a therapist to their own clients
+ *                userId: an account id from the service role or an admin; from a therapist, the client handle their
+ *                session list shows (my_therapy_sessions.client.id). Any other id from a therapist (an account id, a
+ *                public id) is answered exactly as a stranger (403), and every refused attempt counts toward the
+ *                therapist's send rate, so ids cannot be tried without limit.
  *                → 201 { notificationId } to a person (a therapist or an admin): nothing about the recipient's devices,
  *                  unsubscriptions or quiet hours, whatever they are, and delivered in the background so that the time
  *                  the answer takes says nothing either;
@@ -17,14 +21,15 @@ import { z } from 'zod';
 import { Constants } from '../../types/database.ts';
 import { createFunctionApp, requireToken } from '../_shared/app.ts';
 import { asCaller } from '../_shared/db.ts';
-import { HttpError } from '../_shared/errors.ts';
+import { fromPostgresError, HttpError } from '../_shared/errors.ts';
 import { serveOpenApi } from '../_shared/openapi.ts';
 import { vapidFromEnv } from '../_shared/push.ts';
 import { jsonBody } from '../_shared/validate.ts';
 import { deliverInBackground, deliverNow, processDue } from './delivery.ts';
 
 const sendRequest = z.object({
-  userId: z.uuid(),
+  userId: z.uuid().describe('Whom to notify: an account id (service role, admins); for a therapist, the client handle their session list shows '
+    + '(my_therapy_sessions.client.id), never an account id or public id'),
   title: z.string().trim().min(1).max(120),
   body: z.string().trim().min(1).max(500),
   // Optional: the database picks the sender's usual type (system; session_update for a therapist) and refuses types
@@ -72,9 +77,12 @@ app.post('/send', requireToken, async (c) => {
     throw new HttpError(400, 'Validation failed', [{ field: 'data', message: 'data must be at most 2048 characters of JSON' }]);
   }
   const [row] = await asCaller(c.get('claims'), (tx) =>
-    tx<{ sent: { notificationId: string | null; jobs: Array<{ id: number; subscriptionId: string; runAt: string }> } }[]>`
+    tx<{ sent: { notificationId: string | null; jobs: Array<{ id: number; subscriptionId: string; runAt: string }>; refused?: { code: string; message: string } } }[]>`
       select private.send_notification(${userId}, ${title}, ${body}, ${type ?? null}, ${tx.json((data ?? {}) as never)}, ${urgent ?? false}) as sent`
   );
+  // A therapist's refused attempt is returned, not raised, so that it stays logged (committed) and counts toward their
+  // send rate; it is answered exactly as the error it stands for.
+  if (row.sent.refused) throw fromPostgresError(row.sent.refused) ?? new HttpError(403, 'You may not notify this person');
   const worker = `send-${c.get('requestId')}`;
   if (c.get('claims').role === 'service_role') {
     const answer: z.infer<typeof serviceSendResponse> = { notificationId: row.sent.notificationId, devices: await deliverNow(row.sent.jobs, worker, vapidFromEnv()) };
@@ -102,14 +110,17 @@ serveOpenApi(app, {
   routes: [
     { method: 'get', path: '/vapid-public-key', summary: 'The VAPID public key for PushManager.subscribe', auth: 'none', responses: { 200: 'The key', 503: 'Push is not configured' } },
     { method: 'post', path: '/send', summary: 'Notify a person: inbox and every device', auth: 'token', body: sendRequest,
-      description: 'The service role may send any type to anyone; admins system (urgent allowed) and session_update to anyone; a therapist only '
-        + 'session_update, never urgent, to a client with an upcoming or recent session (it waits for their quiet hours). '
-        + 'Therapists and admins are rate limited per minute, per hour and per recipient (429; README, Abuse limits). '
+      description: 'The service role may send any type to anyone; admins system (urgent allowed) and session_update to anyone, both by account id; '
+        + 'a therapist only session_update, never urgent, to a client with an upcoming or recent session (it waits for their quiet hours), named by '
+        + 'the client handle their session list shows (my_therapy_sessions.client.id): an account id or public id from a therapist is answered as a '
+        + 'stranger (403). Therapists and admins are rate limited per minute, per hour and per recipient, a therapist\'s refused attempts '
+        + 'included (429; README, Abuse limits). '
         + 'Without a type: system, or session_update for a therapist.',
       responses: { 201: { description: 'Stored. To a therapist or an admin only its id, the same whatever the recipient\'s devices, settings or '
           + 'quiet hours (delivery follows in the background); to the service role the outcome per device', schema: sendResponse },
         400: 'Bad body', 401: 'No valid token',
-        403: 'You may not notify this person (a therapist\'s deactivated client included), or not with this type',
+        403: 'You may not notify this person (from a therapist: anyone but a client they may notify, named by their handle; a deactivated client '
+          + 'included), or not with this type',
         404: 'No such user (service role and admins)', 429: 'Over a send rate limit' } },
     { method: 'post', path: '/process', summary: 'One delivery worker pass (pg_cron calls this)', auth: 'service_role', body: processRequest.optional(),
       responses: { 200: 'What the pass did', 401: 'No valid token', 403: 'Not the service role' } },

@@ -101,7 +101,7 @@ export async function measureGroups(url: string, onProgress: (message: string) =
         return await executionMs(tx, `select public.send_group_message('${big.id}', gen_random_uuid(), 'Checking in: how is everyone today?')`);
       }));
       plain.push(await sql.begin(async (tx) => executionMs(tx,
-        `insert into private.bench_plain_group_messages (id, group_id, sender_member_id, content) values (gen_random_uuid(), '${big.id}', '${sender.id}', 'Checking in: how is everyone today?')`)));
+        `insert into private.bench_plain_group_messages (id, group_id, sender_member_id, sender_handle, sender_name, content) values (gen_random_uuid(), '${big.id}', '${sender.id}', gen_random_uuid(), 'Member #0000', 'Checking in: how is everyone today?')`)));
     }
     await sql`drop table private.bench_plain_group_messages`;
     return { groups: groupCount, memberships, rows, send: { withTriggers: summarize(withTriggers), plain: summarize(plain) }, plans };

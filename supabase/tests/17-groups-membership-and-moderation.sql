@@ -1,7 +1,7 @@
 -- Support groups: who creates, who joins, who moderates, exact member counts, search, online count, and members who
--- stay pseudonymous. Threat ids: GR-01 … GR-30.
+-- stay pseudonymous. Threat ids: GR-01 … GR-40.
 begin;
-select plan(53);
+select plan(54);
 
 select tests.create_supabase_user('therapist', metadata => '{"firstName": "Tara"}');
 select tests.create_supabase_user('other-therapist');
@@ -69,13 +69,18 @@ select tests.authenticate_as('outsider');
 select throws_ok(format($$select * from public.list_group_members(%L)$$, current_setting('tests.public_group')), 'PT404', null,
   'GR-16: a non-member sees no members');
 
---- moderation
+--- moderation (moderators name a member by the handle the member list or one of their messages shows)
 reset role;
-select set_config('tests.applicant_member', (select id::text from private.group_members where user_id = tests.get_supabase_uid('applicant')), true);
-select set_config('tests.troll_member', (select id::text from private.group_members where user_id = tests.get_supabase_uid('troll')), true);
+select set_config('tests.applicant_member', (select private.group_member_handle(m)::text from private.group_members as m where user_id = tests.get_supabase_uid('applicant')), true);
+select set_config('tests.troll_member', (select private.group_member_handle(m)::text from private.group_members as m where user_id = tests.get_supabase_uid('troll')), true);
+select set_config('tests.troll_membership', (select id::text from private.group_members where user_id = tests.get_supabase_uid('troll')), true);
 select tests.authenticate_as('other-therapist');
 select throws_ok(format($$select public.moderate_group_member(%L, %L, 'ban')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
   'PT403', null, 'GR-17: a therapist has no power in a group they do not moderate');
+select tests.authenticate_as('therapist');
+select throws_ok(format($$select public.moderate_group_member(%L, %L, 'mute', now() + interval '1 hour')$$, current_setting('tests.public_group'),
+    current_setting('tests.troll_membership')),
+  'PT404', 'No such member', 'GR-40: a membership id is no handle: moderation takes only what members are shown');
 select tests.authenticate_as('troll');
 select throws_ok(format($$select public.moderate_group_member(%L, %L, 'ban')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
   'PT403', null, 'GR-18: members do not moderate');
@@ -106,12 +111,12 @@ select is((select member_count from public.support_groups where id = current_set
 select tests.authenticate_as('therapist');
 select throws_ok(format($$select public.leave_group(%L)$$, current_setting('tests.public_group')), 'PT409', null, 'GR-26: the owner hands the group over before leaving');
 reset role;
-select set_config('tests.open_member', (select id::text from private.group_members where user_id = tests.get_supabase_uid('open-member')
+select set_config('tests.open_member', (select private.group_member_handle(m)::text from private.group_members as m where user_id = tests.get_supabase_uid('open-member')
   and group_id = current_setting('tests.public_group')::uuid), true);
 select tests.authenticate_as('outsider');
 select public.join_group(current_setting('tests.public_group')::uuid);
 reset role;
-select set_config('tests.outsider_member', (select id::text from private.group_members where user_id = tests.get_supabase_uid('outsider')), true);
+select set_config('tests.outsider_member', (select private.group_member_handle(m)::text from private.group_members as m where user_id = tests.get_supabase_uid('outsider')), true);
 select tests.authenticate_as('therapist');
 select public.moderate_group_member(current_setting('tests.public_group')::uuid, current_setting('tests.open_member')::uuid, 'promote');
 select tests.authenticate_as('open-member');
@@ -131,7 +136,7 @@ select tests.create_supabase_user('late-applicant');
 select tests.authenticate_as('late-applicant');
 select public.join_group(current_setting('tests.private_group')::uuid);
 reset role;
-select set_config('tests.late_applicant', (select id::text from private.group_members where user_id = tests.get_supabase_uid('late-applicant')), true);
+select set_config('tests.late_applicant', (select private.group_member_handle(m)::text from private.group_members as m where user_id = tests.get_supabase_uid('late-applicant')), true);
 select tests.authenticate_as('applicant');
 select throws_ok(format($$select public.moderate_group_member(%L, %L, 'approve')$$, current_setting('tests.private_group'), current_setting('tests.late_applicant')),
   'PT409', 'This group is full', 'GR-38: approving a request into a full group is a clear 409 (no constraint error)');

@@ -1,7 +1,7 @@
 -- Group messages on the chat's machinery: members only, mutes and bans, idempotent sends, own edits and deletions,
--- moderators remove and pin, crisis support for the sender, Realtime topics. Threat ids: GM-01 … GM-20.
+-- moderators remove and pin, crisis support for the sender, Realtime topics. Threat ids: GM-01 … GM-24.
 begin;
-select plan(34);
+select plan(36);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('member', metadata => '{"firstName": "Mae"}');
@@ -70,6 +70,12 @@ select throws_ok(format($$select * from public.list_group_messages(%L)$$, curren
 select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'spam')$$, current_setting('tests.group')), 'PT404', null, 'GM-09: … and cannot post');
 select tests.clear_authentication();
 select throws_ok($$select * from public.group_messages$$, '42501', null, 'GM-10: anon has no access');
+select tests.authenticate_as('owner');
+select throws_ok($$select sender_member_id from public.group_messages$$, '42501', null,
+  'GM-24: members read messages without the internal sender (the membership behind the handle)');
+select is((select count(*)::int from public.group_messages as m
+           join public.list_group_messages(current_setting('tests.group')::uuid, 100) as l on l.id = m.id and l.sender_member_id = m.sender_handle), 7,
+  'GM-24: … but with the handle it was written under, as the RPC shows it');
 
 --- own edits and deletions, moderators' removals and pins
 select tests.authenticate_as('owner');
@@ -86,12 +92,12 @@ select tests.authenticate_as('owner');
 select lives_ok($$select public.change_group_message(tests.group_message_id('member', '00000000-0000-4000-a000-000000000001'), 'remove')$$, 'GM-15: a moderator removes a message');
 
 --- names are the ones that applied when written; deleted accounts' words go; the rate limit survives leaving
+select tests.authenticate_as('member');
+select set_config('tests.member_alias', (select name from public.list_group_members(current_setting('tests.group')::uuid) where is_me), true);
 reset role;
 update private.group_members set use_display_name = true where user_id = tests.get_supabase_uid('member');
 select tests.authenticate_as('member');
 select public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-a000-000000000003', 'Signed with my name');
-reset role;
-select set_config('tests.member_alias', (select alias from private.group_members where user_id = tests.get_supabase_uid('member')), true);
 select tests.authenticate_as('owner');
 select results_eq(format($$select id, sender_name from public.list_group_messages(%L) where id in (%L, %L) order by sender_name = 'Mae'$$,
     current_setting('tests.group'), tests.group_message_id('member', '00000000-0000-4000-a000-000000000002'),

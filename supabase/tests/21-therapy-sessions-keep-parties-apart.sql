@@ -1,9 +1,10 @@
--- Therapy sessions: each party sees only their own sessions and never the client's account id (the therapist sees the
--- client's privacy-masked card), the therapist's notes and the client's ratings stay with their owner, the status
+-- Therapy sessions: each party sees only their own sessions and never the client's account id (the therapist knows
+-- the client by a handle of their own, and sees the shared fields of a named, listed card, else "Your client": never a
+-- public id or pseudonym), the therapist's notes and the client's ratings stay with their owner, the status
 -- machine holds for every writer, cancel / reschedule / idempotent booking, no double booking (exclusion constraints),
--- reminder jobs, the progress timeline, account deletion and the therapist directory. Threat ids: TH-01 … TH-54.
+-- reminder jobs, the progress timeline, account deletion and the therapist directory. Threat ids: TH-01 … TH-57.
 begin;
-select plan(133);
+select plan(137);
 
 -- Always rolled back: the SQLSTATE the statements raise, or 'ok'. Lets a test try a write without keeping it.
 create function pg_temp.outcome(variadic statements text[])
@@ -160,19 +161,34 @@ select set_eq($$select id from private.therapy_sessions$$,
 
 --- what the therapist sees
 select tests.authenticate_as('therapist');
-select results_eq(format($$select "myRole", client ->> 'id', client ->> 'name', client ->> 'isPseudonym', client ->> 'phone', client ->> 'occupation', notes
-    from public.my_therapy_sessions where id = %L$$, current_setting('tests.s1')),
-  format($$values ('therapist'::text, %L::text, %L::text, 'true'::text, null::text, null::text, 'Please call me Sam'::text)$$,
-    tests.public_id_of('client'), current_setting('tests.client_pseudonym')),
-  'TH-06: the therapist sees the client''s card as others do: an anonymous client by pseudonym, phone hidden; and the booking note');
+select results_eq(format($$select "myRole", client, notes from public.my_therapy_sessions where id = %L$$, current_setting('tests.s1')),
+  format($$values ('therapist'::text, jsonb_build_object('id', %L::uuid, 'name', 'Your client', 'isPseudonym', true, 'avatarPath', null, 'phone', null,
+    'dateOfBirth', null, 'location', null, 'occupation', null, 'interests', null), 'Please call me Sam'::text)$$,
+    tests.therapist_client_handle('therapist', 'client')),
+  'TH-06: the therapist sees a client in anonymous mode as "Your client", known by their handle, nothing else of the card (phone hidden); and the booking note');
 select ok((select to_jsonb(s)::text from public.my_therapy_sessions as s where id = current_setting('tests.s1')::uuid) !~ (current_setting('tests.client') || '|Cora|cora@example.com|15550001111'),
   'TH-07: the therapist''s row holds no trace of the client''s account id, name, email or phone');
+select is((select count(*)::int from public.my_therapy_sessions as s
+           where strpos(to_jsonb(s)::text, tests.public_id_of('client')::text) > 0 or strpos(to_jsonb(s)::text, current_setting('tests.client_pseudonym')) > 0), 0,
+  'TH-07: … nor of the public id or pseudonym of their anonymous card, in any session');
 select results_eq($$select client ->> 'name', client ->> 'isPseudonym', client ->> 'phone', client ->> 'occupation' from public.my_therapy_sessions
     where id = '00000000-0000-4000-8000-0000000000a3'$$,
   $$values ('Nina Named'::text, 'false'::text, null::text, 'Teacher'::text)$$, 'TH-08: a named client shows their name and visible fields, not the hidden phone');
-select ok(position(tests.public_id_of('client2')::text in (select string_agg(to_jsonb(s)::text, '') from public.my_therapy_sessions as s)) > 0
+select ok((select bool_and(client ->> 'id' = tests.therapist_client_handle('therapist', 'client2')::text) from public.my_therapy_sessions
+           where id in ('00000000-0000-4000-8000-0000000000a3', '00000000-0000-4000-8000-0000000000a4'))
+  and position(tests.public_id_of('client2')::text in (select string_agg(to_jsonb(s)::text, '') from public.my_therapy_sessions as s)) = 0
   and position(tests.get_supabase_uid('client2')::text in (select string_agg(to_jsonb(s)::text, '') from public.my_therapy_sessions as s)) = 0,
-  'TH-08: … known by their public id, never their account id');
+  'TH-08: … known by their handle in every session, never by their public id or account id');
+reset role;
+update private.profile_cards set listed_from = date_trunc('hour', now()) + interval '1 hour' where profile_id = tests.get_supabase_uid('client2');
+select tests.authenticate_as('therapist');
+select results_eq($$select client ->> 'id', client ->> 'name', client ->> 'isPseudonym', client ->> 'occupation' from public.my_therapy_sessions
+    where id = '00000000-0000-4000-8000-0000000000a3'$$,
+  format($$values (%L::text, 'Your client'::text, 'true'::text, null::text)$$, tests.therapist_client_handle('therapist', 'client2')),
+  'TH-56: a named card the directory does not list yet is not shown to the therapist either: "Your client", the same handle');
+reset role;
+update private.profile_cards set listed_from = now() where profile_id = tests.get_supabase_uid('client2');
+select tests.authenticate_as('therapist');
 select set_eq($$select id from public.my_therapy_sessions where "myRole" = 'therapist'$$,
   format($$values (%L::uuid), ('00000000-0000-4000-8000-0000000000a1'), ('00000000-0000-4000-8000-0000000000a2'), ('00000000-0000-4000-8000-0000000000a3'),
     ('00000000-0000-4000-8000-0000000000a4'), ('00000000-0000-4000-8000-0000000000a5'), ('00000000-0000-4000-8000-0000000000a7')$$, current_setting('tests.s1')),
@@ -183,6 +199,11 @@ select tests.authenticate_as('other-therapist');
 select is_empty($$select 1 from public.my_therapy_sessions where "therapistId" = current_setting('tests.therapist')::uuid
   union all select 1 from private.therapy_sessions where therapist_id = current_setting('tests.therapist')::uuid$$,
   'TH-10: another therapist sees none of these sessions (view or table)');
+select results_eq($$select client ->> 'id', client ->> 'name' from public.my_therapy_sessions where "therapistId" = tests.get_supabase_uid('other-therapist')$$,
+  format($$values (%L::text, 'Nina Named'::text)$$, tests.therapist_client_handle('other-therapist', 'client2')),
+  'TH-57: another therapist of the same client knows them by a handle of their own …');
+select isnt(tests.therapist_client_handle('other-therapist', 'client2'), tests.therapist_client_handle('therapist', 'client2'),
+  'TH-57: … which differs from the first therapist''s, so two therapists cannot match their clients by id');
 select tests.authenticate_as('stranger');
 select is_empty($$select 1 from public.my_therapy_sessions union all select 1 from private.therapy_sessions$$, 'TH-10: another client sees no session at all');
 select tests.clear_authentication();

@@ -7,7 +7,7 @@
 -- Other suites and the vitest run share the database (vitest commits its rows): every assertion is about this suite's
 -- people and rows; the queue functions are pointed at this suite's jobs (claim's only_ids, reminders due in 2000).
 begin;
-select plan(142);
+select plan(144);
 
 -- A test user's account id by short name (nt-<name>).
 create function pg_temp.uid(name text)
@@ -423,10 +423,15 @@ select results_eq(format($$select user_id, type::text, title, body from public.n
 select tests.authenticate_as('nt-admin');
 select isnt(private.send_notification(pg_temp.uid('stranger'), 'From the team', 'Hello') ->> 'notificationId', null, 'NT-48: an admin notifies anyone');
 select tests.authenticate_as('nt-sdoc');
-select isnt(private.send_notification(pg_temp.uid('patient'), 'From your therapist', 'See you soon') ->> 'notificationId', null,
-  'NT-49: a therapist notifies a client they have a session with');
-select throws_ok(format($$select private.send_notification(%L, 'Hello', 'Do you want therapy?')$$, pg_temp.uid('stranger')),
-  'PT403', 'You may not notify this person', 'NT-49: … but not a stranger');
+select isnt(private.send_notification(tests.therapist_client_handle('nt-sdoc', 'nt-patient'), 'From your therapist', 'See you soon') ->> 'notificationId', null,
+  'NT-49: a therapist notifies a client they have a session with, named by the handle their session list shows');
+select set_config('tests.to_stranger', private.send_notification(pg_temp.uid('stranger'), 'Hello', 'Do you want therapy?')::text, true);
+select is(current_setting('tests.to_stranger')::jsonb #>> '{refused,code}', 'PT403',
+  'NT-49: … but not a stranger (refused, and the attempt kept: it counts toward their rate)');
+select is(private.send_notification(pg_temp.uid('patient'), 'Hello', 'By account id'), current_setting('tests.to_stranger')::jsonb,
+  'NT-49: … and their own client''s account id is refused exactly as a stranger''s');
+select is(private.send_notification(tests.public_id_of('nt-patient'), 'Hello', 'By card'), current_setting('tests.to_stranger')::jsonb,
+  'NT-49: … and so is their public id');
 select tests.authenticate_as('nt-patient');
 select throws_ok(format($$select private.send_notification(%L, 'Hi', 'From a client')$$, pg_temp.uid('stranger')),
   'PT403', 'You may not notify this person', 'NT-50: a client notifies nobody');
@@ -440,7 +445,8 @@ select tests.authenticate_as('nt-admin');
 select throws_ok(format($$select private.send_notification(%L, 'Hi', 'Gone')$$, pg_temp.uid('inactive')), 'PT404', 'No such user',
   'NT-51: … and so is a deactivated one');
 reset role;
-select is_empty(format($$select 1 from public.notifications where user_id in (%L, %L) and title in ('Hello', 'Hi')$$, pg_temp.uid('stranger'), pg_temp.uid('inactive')),
+select is_empty(format($$select 1 from public.notifications where user_id in (%L, %L, %L) and title in ('Hello', 'Hi')$$, pg_temp.uid('stranger'), pg_temp.uid('inactive'),
+    pg_temp.uid('patient')),
   'NT-51: … and refused sends write nothing');
 insert into public.notification_settings (user_id, quiet_hours_start, quiet_hours_end)
 values (pg_temp.uid('patient'), ((now() - interval '1 hour') at time zone 'UTC')::time, ((now() + interval '1 hour') at time zone 'UTC')::time);

@@ -138,7 +138,7 @@ select tests.authenticate_as('dana');
 select private.rate_therapy_session('00000000-0000-4000-8000-00000000f001', 5, 'zqxdana feedback: very helpful');
 select tests.authenticate_as('thea');
 insert into public.therapist_session_notes (session_id, body) values ('00000000-0000-4000-8000-00000000f001', 'Thea''s own note: client sleeps badly');
-select private.send_notification(current_setting('tests.dana')::uuid, 'A note from your therapist', 'See you on Thursday');
+select private.send_notification(tests.therapist_client_handle('thea', 'dana'), 'A note from your therapist', 'See you on Thursday');
 
 select tests.authenticate_as('dana');
 select public.send_chat_message('00000000-0000-4000-8000-00000000d006', 'zqxdana: are you still there?', current_setting('tests.pat_in_dana')::uuid);

@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(39);
+select plan(61);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -291,6 +291,201 @@ where id = (current_setting('an.decoy_answer')::jsonb #>> '{message,id}')::uuid;
 select tests.authenticate_as('an-decoy');
 select throws_ok(format($$select public.edit_chat_message(%L, 'too late')$$, current_setting('an.decoy_answer')::jsonb #>> '{message,id}'), 'PT409',
   'A message can be edited for 15 minutes after it was sent', 'AN-43: after 15 minutes nobody edits a message, blocked or not');
+
+
+--- Therapist client handles (issue 14, review findings a and b): a therapist knows a client by a handle of their own,
+-- sees nothing of a pseudonymous or not-yet-listed card, and learns nothing from probing ids. AN-60 … AN-66.
+-- Dr. An Owner's clients: Tara, a therapist herself (her account id is public: list_therapists.id) who comes as a
+-- pseudonymous client; Nico, named, who turns anonymous mode on; Quinn, a pseudonymous decoy. Dr. An Second sees Nico too.
+reset role;
+select tests.create_supabase_user('an-tara', metadata => '{"firstName": "Tara", "lastName": "Therapist", "anonymous": true}');
+select tests.create_supabase_user('an-nico', metadata => '{"firstName": "Nico"}');
+select tests.create_supabase_user('an-quinn', metadata => '{"anonymous": true}');
+select tests.create_supabase_user('an-second');
+update public.profiles set role = 'therapist' where id in (tests.get_supabase_uid('an-tara'), tests.get_supabase_uid('an-second'));
+insert into public.therapists (id, display_name, specialties, hourly_rate) values
+  (tests.get_supabase_uid('an-tara'), 'Dr. Tara Therapist', '{anxiety}', 100),
+  (tests.get_supabase_uid('an-second'), 'Dr. An Second', '{grief}', 100);
+insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+select tests.get_supabase_uid(t), tests.get_supabase_uid(c), date_trunc('hour', now()) + make_interval(days => d), 50, 'video', 'scheduled'
+from (values ('an-owner', 'an-tara', 4), ('an-owner', 'an-nico', 5), ('an-owner', 'an-quinn', 6), ('an-second', 'an-nico', 4)) as s (t, c, d);
+select set_config('an.s_' || c, (select s.id::text from private.therapy_sessions as s
+                                 where s.therapist_id = tests.get_supabase_uid('an-owner') and s.client_id = tests.get_supabase_uid('an-' || c)), true)
+from unnest(array['tara', 'nico', 'quinn']) as c;
+-- Everything a client could be known by in the directory or the database, before anonymous mode changes anything.
+select set_config('an.client_traces', (
+  select string_agg(x, '|') from (
+    select p.id::text as x from public.profiles as p where p.id in (tests.get_supabase_uid('an-tara'), tests.get_supabase_uid('an-nico'), tests.get_supabase_uid('an-quinn'))
+    union all select p.public_id::text from public.profiles as p where p.id in (tests.get_supabase_uid('an-tara'), tests.get_supabase_uid('an-nico'), tests.get_supabase_uid('an-quinn'))
+    union all select p.pseudonym from public.profiles as p where p.id in (tests.get_supabase_uid('an-tara'), tests.get_supabase_uid('an-nico'), tests.get_supabase_uid('an-quinn'))) as t), true);
+
+-- The therapist's view of the client of a session, and a send to an id as a probe (its answer, or the error it raised).
+create function pg_temp.client_seen(session_id uuid) returns jsonb language sql as $$
+  select s.client from public.my_therapy_sessions as s where s.id = session_id;
+$$;
+create function pg_temp.probe(recipient uuid) returns jsonb language plpgsql as $$
+begin
+  return private.send_notification(recipient, 'Hello', 'Is it you?');
+exception when others then
+  return jsonb_build_object('error', sqlstate, 'message', sqlerrm);
+end;
+$$;
+grant execute on function pg_temp.client_seen(uuid), pg_temp.probe(uuid) to authenticated;
+
+select tests.authenticate_as('an-owner');
+select is(pg_temp.client_seen(current_setting('an.s_tara')::uuid) - 'id', pg_temp.client_seen(current_setting('an.s_quinn')::uuid) - 'id',
+  'AN-60: a pseudonymous client who is also a therapist is seen exactly as any other pseudonymous client, but for the handle');
+select set_config('an.nico_seen_before', pg_temp.client_seen(current_setting('an.s_nico')::uuid)::text, true);
+select tests.authenticate_as('an-nico');
+select public.update_privacy_settings('{"anonymousMode": true}');
+select tests.authenticate_as('an-owner');
+select set_config('an.nico_seen_after', pg_temp.client_seen(current_setting('an.s_nico')::uuid)::text, true);
+select is(current_setting('an.nico_seen_after')::jsonb,
+  jsonb_build_object('id', current_setting('an.nico_seen_before')::jsonb -> 'id', 'name', 'Your client', 'isPseudonym', true, 'avatarPath', null,
+                     'phone', null, 'dateOfBirth', null, 'location', null, 'occupation', null, 'interests', null),
+  'AN-61: a named client turning anonymous mode on: the therapist keeps the same handle and sees "Your client", nothing of the new card');
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an-owner');
+select is(array[pg_temp.client_seen(current_setting('an.s_nico')::uuid), pg_temp.client_seen(current_setting('an.s_nico')::uuid) - 'id'],
+  array[current_setting('an.nico_seen_after')::jsonb, pg_temp.client_seen(current_setting('an.s_quinn')::uuid) - 'id'],
+  'AN-62: an hour later, when the directory lists the anonymous card, the therapist''s view does not change: still the decoy''s, but for the handle');
+reset role;
+select set_config('an.client_traces', current_setting('an.client_traces') || '|' || (
+  select string_agg(p.public_id::text || '|' || p.pseudonym, '|') from public.profiles as p where p.id = tests.get_supabase_uid('an-nico')), true);
+select tests.authenticate_as('an-owner');
+select is((select count(*)::int from public.my_therapy_sessions as s, regexp_split_to_table(current_setting('an.client_traces'), '\|') as trace
+           where strpos(to_jsonb(s)::text, trace) > 0), 0,
+  'AN-63: the therapist''s sessions hold none of their clients'' account ids, public ids or pseudonyms, before or after anonymous mode');
+select set_config('an.tara_account', (select id::text from public.list_therapists(page_size => 100) where name = 'Dr. Tara Therapist'), true);
+select is(pg_temp.probe(current_setting('an.tara_account')::uuid), pg_temp.probe(gen_random_uuid()),
+  'AN-64: notifying a therapist''s public account id, who is one''s pseudonymous client, answers exactly as a random id (no test of account ids)');
+select is(pg_temp.probe(tests.public_id_of('an-nico')), pg_temp.probe(gen_random_uuid()),
+  'AN-65: … and so does the public id of the client''s listed anonymous card (nothing pairs it with the client)');
+select tests.authenticate_as('an-second');
+select ok((select client ->> 'id' from public.my_therapy_sessions limit 1)
+            not in (current_setting('an.nico_seen_before')::jsonb ->> 'id', tests.public_id_of('an-nico')::text, tests.get_supabase_uid('an-nico')::text),
+  'AN-66: another therapist knows the same client by another handle: two therapists cannot match their clients');
+
+--- Groups: what other members see of a member is a handle and a name that change together (issue 14, group review).
+-- Wren shows their name in a group, writes, turns anonymous mode on and writes again, then turns it off. An observer
+-- member watches the member list, the messages and the group's Realtime topic; the owner moderates.
+select tests.create_supabase_user('an-quill', metadata => '{"firstName": "Wren", "lastName": "Quill"}');
+select tests.create_supabase_user('an-observer', metadata => '{"firstName": "Obi"}');
+select tests.create_supabase_user('an-aaron', metadata => '{"firstName": "Aaron"}');
+select tests.authenticate_as('an-owner');
+insert into public.support_groups (name, description, category_id) values ('AN Handles Group', 'Unlinkability', 'anxiety');
+select set_config('an.hgroup', (select id::text from public.support_groups where name = 'AN Handles Group'), true);
+select tests.authenticate_as('an-quill');
+select public.join_group(current_setting('an.hgroup')::uuid, use_display_name => true);
+select tests.authenticate_as('an-observer');
+select public.join_group(current_setting('an.hgroup')::uuid);
+select tests.authenticate_as('an-aaron');
+select public.join_group(current_setting('an.hgroup')::uuid, use_display_name => true);
+-- Joined in an order that names do not follow (Aaron last), so a list in order of joining would keep places.
+reset role;
+update private.group_members as m set joined_at = now() - make_interval(mins => case p.id when tests.get_supabase_uid('an-quill') then 30
+                                                                                   when tests.get_supabase_uid('an-observer') then 20 else 10 end)
+from public.profiles as p where p.id = m.user_id and m.group_id = current_setting('an.hgroup')::uuid and m.role = 'member';
+-- The observer's view of the member list, in its order.
+create function pg_temp.members_seen(group_id uuid) returns jsonb language sql as $$
+  select coalesce(jsonb_agg(jsonb_build_object('id', m.member_id, 'name', m.name, 'role', m.role) order by m.position), '[]')
+  from public.list_group_members(group_id) with ordinality as m (member_id, name, role, online, is_me, position);
+$$;
+grant execute on function pg_temp.members_seen(uuid) to authenticated;
+
+select tests.authenticate_as('an-quill');
+select set_config('an.named_send', public.send_group_message(current_setting('an.hgroup')::uuid, gen_random_uuid(), 'written under my name')::text, true);
+select tests.authenticate_as('an-observer');
+select set_config('an.members_named', pg_temp.members_seen(current_setting('an.hgroup')::uuid)::text, true);
+select tests.authenticate_as('an-quill');
+select public.update_privacy_settings('{"anonymousMode": true}');
+select set_config('an.anonymous_send', public.send_group_message(current_setting('an.hgroup')::uuid, gen_random_uuid(), 'written anonymously')::text, true);
+select set_config('an.named_message', current_setting('an.named_send')::jsonb #>> '{message,id}', true);
+select set_config('an.anonymous_message', current_setting('an.anonymous_send')::jsonb #>> '{message,id}', true);
+reset role;
+select tests.list_pending_cards();
+
+select tests.authenticate_as('an-observer');
+select results_eq(format($$select count(distinct sender_member_id)::int, count(*)::int, count(*) filter (where sender_name = 'Wren Quill')::int
+                           from public.list_group_messages(%L) where id in (%L, %L)$$,
+    current_setting('an.hgroup'), current_setting('an.named_message'), current_setting('an.anonymous_message')),
+  $$values (2, 2, 1)$$,
+  'AN-30: an observer''s view of a message written under the name and one written in anonymous mode shares no member id');
+select is((select sender_member_id from public.list_group_messages(current_setting('an.hgroup')::uuid) where id = current_setting('an.anonymous_message')::uuid)::text
+            = any (select e ->> 'id' from jsonb_array_elements(current_setting('an.members_named')::jsonb) as e), false,
+  'AN-30: … nor does the anonymous message carry the id the member list showed beside the name');
+select results_eq(format($$select count(distinct payload ->> 'sender_member_id')::int, count(*)::int from realtime.messages
+                           where topic = 'group:' || %L and event = 'new_message' and payload ->> 'id' in (%L, %L)$$,
+    current_setting('an.hgroup'), current_setting('an.named_message'), current_setting('an.anonymous_message')),
+  $$values (2, 2)$$, 'AN-31: … nor do their Realtime events');
+select is((select count(distinct v)::int from (values (current_setting('an.named_send')::jsonb #>> '{message,sender_member_id}'),
+                                                     (current_setting('an.anonymous_send')::jsonb #>> '{message,sender_member_id}')) as s (v)
+           where v is not null), 2, 'AN-31: … and the writer''s own send answers carry the two different ids');
+
+select set_config('an.members_anonymous', pg_temp.members_seen(current_setting('an.hgroup')::uuid)::text, true);
+select results_eq(format($$select (select count(*)::int from jsonb_array_elements(%1$L::jsonb) as b where b -> 'id' not in (select a -> 'id' from jsonb_array_elements(%2$L::jsonb) as a)),
+                                  (select count(*)::int from jsonb_array_elements(%2$L::jsonb) as a where a -> 'id' not in (select b -> 'id' from jsonb_array_elements(%1$L::jsonb) as b)),
+                                  (select bool_and(a ->> 'name' ~ '^Member #[0-9]{4}$') from jsonb_array_elements(%2$L::jsonb) as a
+                                   where a -> 'id' not in (select b -> 'id' from jsonb_array_elements(%1$L::jsonb) as b))$$,
+    current_setting('an.members_named'), current_setting('an.members_anonymous')),
+  $$values (1, 1, true)$$,
+  'AN-32: after the switch the member list shares no id with the one before for the member who switched (one id gone, one new pseudonym)');
+select is(current_setting('an.members_anonymous')::jsonb,
+  (select jsonb_agg(e order by case e ->> 'role' when 'owner' then 0 when 'moderator' then 1 else 2 end, e ->> 'name', e ->> 'id')
+   from jsonb_array_elements(current_setting('an.members_anonymous')::jsonb) as e),
+  'AN-32: … and its order is that of what it shows (role, name, id), so a place in it carries nothing across a switch');
+select is(current_setting('an.members_named')::jsonb,
+  (select jsonb_agg(e order by case e ->> 'role' when 'owner' then 0 when 'moderator' then 1 else 2 end, e ->> 'name', e ->> 'id')
+   from jsonb_array_elements(current_setting('an.members_named')::jsonb) as e),
+  'AN-32: … before the switch too');
+
+-- Anonymous mode off: the named card is listed from the next full hour, and so is the name in the group.
+select tests.authenticate_as('an-quill');
+select public.update_privacy_settings('{"anonymousMode": false}');
+select tests.authenticate_as('an-observer');
+select is((select count(*)::int from public.list_group_members(current_setting('an.hgroup')::uuid) where name = 'Wren Quill'), 0,
+  'AN-33: after anonymous mode is turned off, the group does not show the name before the named card is listed');
+select is((select count(*)::int from jsonb_array_elements(pg_temp.members_seen(current_setting('an.hgroup')::uuid)) as e
+           where e -> 'id' not in (select a -> 'id' from jsonb_array_elements(current_setting('an.members_anonymous')::jsonb) as a)), 0,
+  'AN-33: … nor a new pseudonym that the name would replace on the hour');
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an-observer');
+select results_eq(format($$select count(*)::int, bool_or(member_id::text in (select e ->> 'id' from jsonb_array_elements(%L::jsonb) as e
+                                                                                union select e ->> 'id' from jsonb_array_elements(%L::jsonb) as e))
+                           from public.list_group_members(%L) where name = 'Wren Quill'$$,
+    current_setting('an.members_named'), current_setting('an.members_anonymous'), current_setting('an.hgroup')),
+  $$values (1, false)$$, 'AN-33: once the card is listed the name appears, under a member id never shown before');
+
+-- A moderator acts on the author of an old message by the id the message carries.
+select tests.authenticate_as('an-owner');
+select set_config('an.old_handle', (select sender_member_id::text from public.list_group_messages(current_setting('an.hgroup')::uuid)
+                                    where id = current_setting('an.anonymous_message')::uuid), true);
+select is((select current_setting('an.old_handle') = any (select member_id::text from public.list_group_members(current_setting('an.hgroup')::uuid)))
+            or (public.moderate_group_member(current_setting('an.hgroup')::uuid, current_setting('an.old_handle')::uuid, 'mute', now() + interval '1 day')
+                ->> 'memberId') = any (select member_id::text from public.list_group_members(current_setting('an.hgroup')::uuid)),
+  false, 'AN-34: a moderator mutes the author of an old message by the id on it (not the author''s current one), and the answer names no current member');
+select tests.authenticate_as('an-quill');
+select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'still here')$$, current_setting('an.hgroup')), 'PT403', null,
+  'AN-34: … and the mute holds on the member as they are now');
+select results_eq(format($$select count(*)::int, bool_and(is_mine) from public.list_group_messages(%L)$$, current_setting('an.hgroup')),
+  $$values (2, true)$$, 'AN-35: the writer still sees every message they wrote as theirs, whatever id it carries');
+select tests.authenticate_as('an-owner');
+select throws_ok(format($$select public.moderate_group_member(%L, %L, 'unmute')$$, current_setting('an.group'), current_setting('an.old_handle')),
+  'PT404', null, 'AN-35: a member id means nothing in another group');
+
+-- A member who shows their pseudonym throughout gets a new one, and a new member id, with each anonymous period.
+select tests.authenticate_as('an-observer');
+select set_config('an.observer_before', (select to_jsonb(m)::text from public.list_group_members(current_setting('an.hgroup')::uuid) as m where is_me), true);
+select public.update_privacy_settings('{"anonymousMode": true}');
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an-observer');
+select results_eq(format($$select member_id::text = %L, name ~ '^Member #[0-9]{4}$' from public.list_group_members(%L) where is_me$$,
+    current_setting('an.observer_before')::jsonb ->> 'member_id', current_setting('an.hgroup')),
+  $$values (false, true)$$,
+  'AN-36: a pseudonymous member''s anonymous period is a new member id, with a pseudonym drawn from it (the 1 in 10,000 chance that it repeats the old one is not asserted away)');
 
 select * from finish();
 rollback;

@@ -6,12 +6,13 @@
 -- sign-ins do not book. Sending notifications: a therapist sends only session_update, never urgent, only about an
 -- upcoming or recent session with that client, always after the client's quiet hours; 5 a minute, 30 an hour, 3 an
 -- hour and 10 a day to one person; admins send system (urgent for safety) and session_update, 5 an hour to one person;
--- the service role keeps the seed's contract (session_reminder bypasses quiet hours). Threat ids: AL-01 … AL-40.
+-- the service role keeps the seed's contract (session_reminder bypasses quiet hours); a therapist names a client only by
+-- their handle, and refused attempts count toward the therapist's rates. Threat ids: AL-01 … AL-44.
 -- Statements that use the new objects by name come last, so this file also runs (and fails where it should) on a
 -- database without the two migrations. Other suites and the vitest run share the database: every assertion is about
 -- this suite's people.
 begin;
-select plan(48);
+select plan(52);
 
 -- A test user's account id by short name (al-<name>).
 create function pg_temp.uid(name text)
@@ -19,6 +20,13 @@ returns uuid
 language sql
 stable
 as $$ select tests.get_supabase_uid('al-' || name) $$;
+
+-- The id Dr. Dee (al-doc) knows a client by: their handle (my_therapy_sessions.client.id).
+create function pg_temp.handle(name text)
+returns uuid
+language sql
+stable
+as $$ select tests.therapist_client_handle('al-doc', 'al-' || name) $$;
 
 -- Runs a statement and keeps what it did when it succeeds; returns 'ok' or the SQLSTATE it raised (undone).
 create function pg_temp.attempt(statement text)
@@ -185,18 +193,18 @@ select tests.authenticate_as('al-pat');
 select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/al26-pat-phone', 'B' || repeat('A', 86), repeat('A', 22));
 
 select tests.authenticate_as('al-doc');
-select throws_ok(format($$select private.send_notification(%L, 'Session Reminder', 'Your session starts in 30 minutes', 'session_reminder')$$, pg_temp.uid('pat')),
+select throws_ok(format($$select private.send_notification(%L, 'Session Reminder', 'Your session starts in 30 minutes', 'session_reminder')$$, pg_temp.handle('pat')),
   'PT403', 'Therapists send only session_update notifications (not session_reminder): session reminders and urgent messages come from HealSpace itself',
   'AL-20: a therapist cannot send a session_reminder (the type that skips quiet hours)');
-select throws_ok(format($$select private.send_notification(%L, 'Call me', 'Now', 'system', urgent => true)$$, pg_temp.uid('pat')),
+select throws_ok(format($$select private.send_notification(%L, 'Call me', 'Now', 'system', urgent => true)$$, pg_temp.handle('pat')),
   'PT403', 'Therapists send only session_update notifications (not system): session reminders and urgent messages come from HealSpace itself',
   'AL-21: … nor an urgent system message (the other way past quiet hours)');
-select throws_ok(format($$select private.send_notification(%L, 'Hello', 'Just checking in', 'session_update', urgent => true)$$, pg_temp.uid('pat')),
+select throws_ok(format($$select private.send_notification(%L, 'Hello', 'Just checking in', 'session_update', urgent => true)$$, pg_temp.handle('pat')),
   'PT403', 'Therapists cannot send urgent notifications: yours wait for the client''s quiet hours to end', 'AL-21: … nor anything urgent');
-select throws_ok(format($$select private.send_notification(%L, 'News', 'Our practice moved', 'system')$$, pg_temp.uid('pat')),
+select throws_ok(format($$select private.send_notification(%L, 'News', 'Our practice moved', 'system')$$, pg_temp.handle('pat')),
   'PT403', null, 'AL-22: … nor a system message');
-select set_config('tests.sent1', private.send_notification(pg_temp.uid('pat'), 'Running late', 'I will start 10 minutes late', 'session_update')::text, true);
-select set_config('tests.sent2', private.send_notification(pg_temp.uid('pat'), 'Worksheet', 'As discussed', data => jsonb_build_object('sessionId', current_setting('tests.pat_past')))::text, true);
+select set_config('tests.sent1', private.send_notification(pg_temp.handle('pat'), 'Running late', 'I will start 10 minutes late', 'session_update')::text, true);
+select set_config('tests.sent2', private.send_notification(pg_temp.handle('pat'), 'Worksheet', 'As discussed', data => jsonb_build_object('sessionId', current_setting('tests.pat_past')))::text, true);
 reset role;
 select results_eq($$select (j #>> '{jobs,0,runAt}')::timestamptz, n.type::text, n.data from public.notifications as n,
       (select current_setting('tests.sent1')::jsonb as j) as answer where n.id = (j ->> 'notificationId')::uuid$$,
@@ -206,23 +214,17 @@ select results_eq($$select type::text, data ->> 'sessionId' from public.notifica
   $$values ('session_update'::text, current_setting('tests.pat_past'))$$,
   'AL-24: without a type a therapist sends a session update; one about a session of last week names that session');
 select tests.authenticate_as('al-doc');
-select throws_ok(format($$select private.send_notification(%L, 'Hello again', 'It has been a while')$$, pg_temp.uid('former')), 'PT403', 'You may not notify this person',
-  'AL-25: a client whose last session ended 30 days ago is no longer reachable by the therapist');
-select throws_ok(format($$select private.send_notification(%L, 'Wrong file', 'x', data => jsonb_build_object('sessionId', %L))$$, pg_temp.uid('pat'),
-    current_setting('tests.pat2_session')), 'PT403', 'You may not notify this person', 'AL-26: a notification cannot claim to be about another client''s session');
-select throws_ok(format($$select private.send_notification(%L, 'Hi', 'Do you want therapy?')$$, pg_temp.uid('stranger')), 'PT403', 'You may not notify this person',
-  'AL-26: … nor reach a stranger');
-select isnt(private.send_notification(pg_temp.uid('pat'), 'Room', 'We meet in room 2') ->> 'notificationId', null, 'AL-27: a third notification to one client within the hour goes');
-select throws_ok(format($$select private.send_notification(%L, 'Again', 'And again')$$, pg_temp.uid('pat')), 'PT429',
+select isnt(private.send_notification(pg_temp.handle('pat'), 'Room', 'We meet in room 2') ->> 'notificationId', null, 'AL-27: a third notification to one client within the hour goes');
+select throws_ok(format($$select private.send_notification(%L, 'Again', 'And again')$$, pg_temp.handle('pat')), 'PT429',
   'You have sent this person 3 notifications in the last hour; wait before sending them more', 'AL-27: a fourth is refused with 429');
-select is(array[pg_temp.attempt(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.uid('pat2'))),
-                pg_temp.attempt(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.uid('pat3')))],
+select is(array[pg_temp.attempt(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.handle('pat2'))),
+                pg_temp.attempt(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.handle('pat3')))],
   array['ok', 'ok'], 'AL-28: two more to other clients make five this minute');
-select throws_ok(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.uid('pat4')), 'PT429',
+select throws_ok(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.handle('pat4')), 'PT429',
   'You have sent 5 notifications in the last minute; wait before sending more', 'AL-28: the sixth within the minute is refused with 429, whoever it is for');
 reset role;
 select is((select count(*)::int from public.notifications where user_id in (pg_temp.uid('pat'), pg_temp.uid('pat4'), pg_temp.uid('former'), pg_temp.uid('stranger'))
-    and title in ('Session Reminder', 'Call me', 'Hello', 'News', 'Again', 'Hello again', 'Wrong file', 'Hi', 'Note')),
+    and title in ('Session Reminder', 'Call me', 'Hello', 'News', 'Again', 'Note')),
   0, 'AL-29: refused sends write nothing');
 
 --- admins, the service role, everyone else -----------------------------------------------------------------------
@@ -250,13 +252,13 @@ reset role;
 -- The minute passes: the therapist may send again (to a client not yet at their own limits).
 update private.notification_send_log set sent_at = sent_at - interval '2 minutes' where sender_id = pg_temp.uid('doc');
 select tests.authenticate_as('al-doc');
-select lives_ok(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.uid('pat4')), 'AL-35: after the minute the therapist sends again');
+select lives_ok(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.handle('pat4')), 'AL-35: after the minute the therapist sends again');
 reset role;
 -- 24 more sends earlier this hour (30 with the 6 made): the hourly limit is reached.
 insert into private.notification_send_log (sender_id, recipient_id, sent_at)
 select pg_temp.uid('doc'), pg_temp.uid('pat5'), clock_timestamp() - interval '30 minutes' from generate_series(1, 24);
 select tests.authenticate_as('al-doc');
-select throws_ok(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.uid('pat6')), 'PT429',
+select throws_ok(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.handle('pat6')), 'PT429',
   'You have sent 30 notifications in the last hour; wait before sending more', 'AL-36: a therapist sends at most 30 notifications an hour');
 reset role;
 -- Ten to one client across the day: the daily limit to one person holds when the hourly one would not.
@@ -265,12 +267,34 @@ insert into private.notification_send_log (sender_id, recipient_id, sent_at)
 select pg_temp.uid('doc'), pg_temp.uid('pat6'), clock_timestamp() - interval '5 hours' from generate_series(1, 10);
 insert into private.notification_send_log (sender_id, recipient_id, sent_at) values (pg_temp.uid('doc'), pg_temp.uid('pat4'), clock_timestamp() - interval '2 days');
 select tests.authenticate_as('al-doc');
-select throws_ok(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.uid('pat6')), 'PT429',
+select throws_ok(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.handle('pat6')), 'PT429',
   'You have sent this person 10 notifications in the last day; wait before sending them more', 'AL-37: a therapist sends one client at most 10 a day');
-select lives_ok(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.uid('pat4')), 'AL-37: … and another client still hears from them');
+select lives_ok(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.handle('pat4')), 'AL-37: … and another client still hears from them');
 reset role;
 select is((select count(*)::int from private.notification_send_log where sender_id = pg_temp.uid('doc') and sent_at < clock_timestamp() - interval '24 hours'), 0,
   'AL-38: a send prunes the sender''s log entries older than the longest window (one from two days ago is gone)');
+
+-- Whom a therapist may not notify, and what trying costs. One send so far this minute (AL-37). A therapist names a
+-- client by their handle; every other id is refused alike, and the refusal is kept (returned, not raised) so that it
+-- counts toward the therapist's rates: ids cannot be tried without limit.
+select tests.authenticate_as('al-doc');
+select set_config('tests.to_former', private.send_notification(pg_temp.handle('former'), 'Hello again', 'It has been a while')::text, true);
+select is(current_setting('tests.to_former')::jsonb #>> '{refused,message}', 'You may not notify this person',
+  'AL-25: a client whose last session ended 30 days ago is no longer reachable by the therapist');
+select is(private.send_notification(pg_temp.handle('pat'), 'Wrong file', 'x', data => jsonb_build_object('sessionId', current_setting('tests.pat2_session'))),
+  current_setting('tests.to_former')::jsonb, 'AL-26: a notification cannot claim to be about another client''s session');
+select is(private.send_notification(pg_temp.uid('stranger'), 'Hi', 'Do you want therapy?'), current_setting('tests.to_former')::jsonb,
+  'AL-26: … nor reach a stranger');
+select is(private.send_notification(pg_temp.uid('pat'), 'By account id', 'Is it you?'), current_setting('tests.to_former')::jsonb,
+  'AL-41: a client''s account id is answered exactly as a stranger''s (only the handle names a client)');
+select throws_ok(format($$select private.send_notification(%L, 'Note', 'A note')$$, pg_temp.handle('pat4')), 'PT429',
+  'You have sent 5 notifications in the last minute; wait before sending more',
+  'AL-42: refused attempts count: after one send and four refusals this minute, even a real client is a 429');
+reset role;
+select is((select count(*)::int from private.notification_send_log where sender_id = pg_temp.uid('doc') and recipient_id is null), 4,
+  'AL-43: each refused attempt is in the send log, without a recipient');
+select is((select count(*)::int from public.notifications where user_id in (pg_temp.uid('pat'), pg_temp.uid('former'), pg_temp.uid('stranger'))
+    and title in ('Hello again', 'Wrong file', 'Hi', 'By account id')), 0, 'AL-44: … and wrote nothing else');
 
 select ok((select count(*) from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()) >= 3,
   'AL-39: bookings and sends hold transaction-scoped advisory locks (per client, per therapist for new clients, per sender) until commit');

@@ -47,6 +47,12 @@ async function send(token: string | undefined, body: unknown): Promise<Response>
 
 const receivedBy = (browser: SimulatedBrowser) => push.received.filter((entry) => entry.browserId === browser.id);
 
+/** The id a therapist knows a client by: the client handle their session list shows (my_therapy_sessions.client.id). */
+async function handleOf(therapist: TestUser, client: TestUser): Promise<string> {
+  const [{ handle }] = await adminSql()<{ handle: string }[]>`select private.therapist_client_handle(${therapist.id}, ${client.id})::text as handle`;
+  return handle;
+}
+
 describe('POST /notifications/send', () => {
   it('stores the notification and delivers it to every device, encrypted, with a generic lock-screen text', async () => {
     const person = await createUser('push-person');
@@ -147,11 +153,21 @@ describe('POST /notifications/send', () => {
     // A therapist sends session updates (the only type their role may send); the others send system messages.
     const body = (userId: string, type = 'system') => ({ userId, title: 'From us', body: 'A note', type });
     expect((await send(await tokenFor(admin), body(stranger.id))).status).toBe(201);
-    expect((await send(await tokenFor(therapist), body(client.id, 'session_update'))).status).toBe(201);
-    // The id a therapist actually sees for their client: the card in their session list (account ids never leave the database).
-    const [{ cardId }] = await asUser(therapist, (tx) => tx<{ cardId: string }[]>`select client ->> 'id' as "cardId" from public.my_therapy_sessions limit 1`);
-    expect(cardId).not.toBe(client.id);
-    expect((await send(await tokenFor(therapist), body(cardId, 'session_update'))).status, 'a therapist names a client by the id they are shown').toBe(201);
+    // The id a therapist actually sees for their client: their handle for that client, in their session list (account
+    // ids never leave the database; the client's public id is not shown to them either).
+    const [{ handle }] = await asUser(therapist, (tx) => tx<{ handle: string }[]>`select client ->> 'id' as handle from public.my_therapy_sessions limit 1`);
+    const [{ publicId }] = await sql<{ publicId: string }[]>`select public_id::text as "publicId" from public.profiles where id = ${client.id}`;
+    expect(handle).toBe(await handleOf(therapist, client));
+    expect([client.id, publicId]).not.toContain(handle);
+    expect((await send(await tokenFor(therapist), body(handle, 'session_update'))).status, 'a therapist names a client by the id they are shown').toBe(201);
+    // Any other id of the client, from a therapist, is a stranger's: the same 403 and the same body.
+    const toStranger = await send(await tokenFor(therapist), body(stranger.id, 'session_update'));
+    const strangerAnswer = await toStranger.json();
+    for (const [userId, label] of [[client.id, 'the client\'s account id'], [publicId, 'the client\'s public id']] as const) {
+      const response = await send(await tokenFor(therapist), body(userId, 'session_update'));
+      expect({ status: response.status, body: await response.json() }, label).toEqual({ status: toStranger.status, body: strangerAnswer });
+    }
+    expect(toStranger.status).toBe(403);
     for (const [token, userId, label] of [
       [await tokenFor(therapist), stranger.id, 'therapist to a stranger'],
       [await tokenFor(client), stranger.id, 'a client'],
@@ -185,7 +201,7 @@ describe('POST /notifications/send', () => {
     const token = await tokenFor(therapist);
     const answers: Array<{ status: number; headers: string[]; body: Json }> = [];
     for (const client of [busy, bare, silent]) {
-      const response = await send(token, { userId: client.id, title: 'Running late', body: 'I will start 10 minutes late' });
+      const response = await send(token, { userId: await handleOf(therapist, client), title: 'Running late', body: 'I will start 10 minutes late' });
       answers.push({ status: response.status, headers: [...response.headers.keys()].sort(), body: (await response.json()) as Json });
     }
     const shape = (answer: (typeof answers)[number]) => ({ ...answer, body: { ...answer.body, notificationId: typeof answer.body.notificationId } });
@@ -226,9 +242,10 @@ describe('POST /notifications/send', () => {
               values (${therapist.id}, ${client.id}, now() - interval '2 days', 50, 'video', 'completed')`;
     const token = await tokenFor(therapist);
     const note = (userId: string) => ({ userId, title: 'Checking in', body: 'How are you?' });
-    expect((await send(token, note(client.id))).status).toBe(201);
+    const handle = await handleOf(therapist, client);
+    expect((await send(token, note(handle))).status).toBe(201);
     await sql`update public.profiles set is_active = false where id = ${client.id}`;
-    const [toDeactivated, toStranger] = [await send(token, note(client.id)), await send(token, note(stranger.id))];
+    const [toDeactivated, toStranger] = [await send(token, note(handle)), await send(token, note(stranger.id))];
     expect(toDeactivated.status).toBe(403);
     expect(await toDeactivated.json()).toEqual(await toStranger.json());
     // The service role (the backend) still learns the account is gone.
@@ -244,15 +261,16 @@ describe('POST /notifications/send', () => {
       insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
       values (${therapist.id}, ${client.id}, now() + interval '2 days', 50, 'video', 'scheduled') returning id`;
     const token = await tokenFor(therapist);
+    const handle = await handleOf(therapist, client);
     // The seed's own example body, from a therapist: its type is refused, with the reason.
-    const reminder = await send(token, { userId: client.id, title: 'Session Reminder', body: 'Your therapy session starts in 30 minutes', type: 'session_reminder' });
+    const reminder = await send(token, { userId: handle, title: 'Session Reminder', body: 'Your therapy session starts in 30 minutes', type: 'session_reminder' });
     expect(reminder.status).toBe(403);
     const refused = (await reminder.json()) as { message: string };
     expectErrorShape(refused, 403);
     expect(refused.message).toMatch(/^Therapists send only session_update notifications/);
-    expect((await send(token, { userId: client.id, title: 'Now', body: 'Call me', type: 'system', urgent: true })).status).toBe(403);
+    expect((await send(token, { userId: handle, title: 'Now', body: 'Call me', type: 'system', urgent: true })).status).toBe(403);
 
-    const responses = await Promise.all(Array.from({ length: 8 }, (_, index) => send(token, { userId: client.id, title: 'Update', body: `Note ${index}` })));
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, index) => send(token, { userId: handle, title: 'Update', body: `Note ${index}` })));
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(3);
     expect(statuses.filter((status) => status === 429)).toHaveLength(5);
@@ -260,6 +278,38 @@ describe('POST /notifications/send', () => {
     const inbox = await sql<{ type: string; data: Json }[]>`select type::text, data from public.notifications where user_id = ${client.id} and title = 'Update'`;
     expect(inbox).toHaveLength(3);
     for (const row of inbox) expect(row).toEqual({ type: 'session_update', data: { sessionId: session.id } });
+  });
+
+  it('answers a therapist probing ids exactly as for a random id, and counts every refused try: candidate ids cannot be tried without limit', async () => {
+    // Dr. Tara is a therapist (her account id is public: list_therapists.id) and, pseudonymously, this therapist's client.
+    const [prober, tara] = await Promise.all(['probe-therapist', 'probe-tara'].map((name) => createUser(name)));
+    const sql = adminSql();
+    await sql`update public.profiles set role = 'therapist' where id in (${prober.id}, ${tara.id})`;
+    await sql`update public.profiles set anonymous_mode = true where id = ${tara.id}`;
+    await sql`insert into public.therapists (id, display_name, specialties, hourly_rate)
+              values (${prober.id}, 'Dr. Prober', '{stress}', 100), (${tara.id}, 'Dr. Tara Probe', '{anxiety}', 100)`;
+    await sql`insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+              values (${prober.id}, ${tara.id}, now() + interval '2 days', 50, 'video', 'scheduled')`;
+    const [listed] = await asUser(prober, (tx) => tx<{ id: string }[]>`select id from public.list_therapists(page_size => 100) where name = 'Dr. Tara Probe'`);
+    expect(listed.id).toBe(tara.id);
+    const token = await tokenFor(prober);
+    const probe = async (userId: string) => {
+      const response = await send(token, { userId, title: 'Hello', body: 'Is it you?' });
+      return { status: response.status, headers: [...response.headers.keys()].sort(), body: await response.json() };
+    };
+    const [toTara, toNobody] = [await probe(tara.id), await probe(crypto.randomUUID())];
+    expect(toTara).toEqual(toNobody);
+    expect(toTara.status).toBe(403);
+    expectErrorShape(toTara.body, 403);
+    // Refused tries count like sends (5 a minute): after four refused and one sent, even the real handle is a 429.
+    expect((await probe(crypto.randomUUID())).status).toBe(403);
+    expect((await probe(await handleOf(prober, tara))).status).toBe(201);
+    expect((await probe(crypto.randomUUID())).status).toBe(403);
+    const limited = await probe(await handleOf(prober, tara));
+    expect(limited.status).toBe(429);
+    expect((limited.body as { message: string }).message).toBe('You have sent 5 notifications in the last minute; wait before sending more');
+    const [{ refused }] = await sql<{ refused: number }[]>`select count(*)::int as refused from private.notification_send_log where sender_id = ${prober.id} and recipient_id is null`;
+    expect(refused).toBe(4);
   });
 
   it.each([
