@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(61);
+select plan(64);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -486,6 +486,26 @@ select results_eq(format($$select member_id::text = %L, name ~ '^Member #[0-9]{4
     current_setting('an.observer_before')::jsonb ->> 'member_id', current_setting('an.hgroup')),
   $$values (false, true)$$,
   'AN-36: a pseudonymous member''s anonymous period is a new member id, with a pseudonym drawn from it (the 1 in 10,000 chance that it repeats the old one is not asserted away)');
+
+
+--- A session's host is shown by the handle they had when scheduling it, never by their membership.
+select tests.authenticate_as('an-owner');
+select set_config('an.hsession', public.schedule_group_session(current_setting('an.hgroup')::uuid, 'Evening check-in', now() + interval '2 days')::text, true);
+select tests.authenticate_as('an-observer');
+select is((select host_member_id from public.group_sessions where id = current_setting('an.hsession')::uuid),
+          (select member_id from public.list_group_members(current_setting('an.hgroup')::uuid) where role = 'owner'),
+  'AN-38: a session names its host by the member id the host shows in the group');
+reset role;
+select is_empty(format($$select 1 from private.group_members where id = (select host_member_id from public.group_sessions where id = %L)$$,
+    current_setting('an.hsession')), 'AN-38: … never by the internal membership, which outlives the host''s name periods');
+select tests.authenticate_as('an-owner');
+select public.update_privacy_settings('{"anonymousMode": true}');
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an-observer');
+select isnt((select host_member_id from public.group_sessions where id = current_setting('an.hsession')::uuid),
+            (select member_id from public.list_group_members(current_setting('an.hgroup')::uuid) where role = 'owner'),
+  'AN-38: … so after the host''s next name period the session does not pair the old handle with the new one');
 
 select * from finish();
 rollback;
