@@ -85,11 +85,12 @@ select is((select display_name from public.public_profiles where id = tests.publ
 select is((select display_name from public.public_profiles where id = tests.public_id_of('nameless')),
           (select pseudonym from public.profiles where id = tests.get_supabase_uid('nameless')),
           'PP-11: someone who gave no name appears by their pseudonym');
-select ok((select show_activity and allow_messages from public.public_profiles where id = tests.public_id_of('open')),
-  'PP-12: showActivity and allowMessages are on the card for others to honour');
+select ok((select allow_messages from public.public_profiles where id = tests.public_id_of('open')),
+  'PP-12: allowMessages is on the card for others to honour');
+select set_config('tests.card_before_activity', (select to_jsonb(c)::text from public.public_profiles as c where id = tests.public_id_of('open')), true);
 update public.profiles set show_activity = false where id = tests.get_supabase_uid('open');
-select is((select show_activity from public.public_profiles where id = tests.public_id_of('open')), false,
-  'PP-12: … and showActivity off reaches the card');
+select is((select to_jsonb(c) from public.public_profiles as c where id = tests.public_id_of('open')), current_setting('tests.card_before_activity')::jsonb,
+  'PP-12: … showActivity is not: turning it off changes nothing on the card (not even updated_at) at the moment a partner''s online dot goes dark');
 update public.profiles set show_activity = true where id = tests.get_supabase_uid('open');
 
 --- a new public identity whenever anonymous mode changes
@@ -139,8 +140,8 @@ select isnt_empty($$select 1 from public.public_profiles where id = tests.public
 select tests.authenticate_as('open');
 select throws_ok($$update public.public_profiles set display_name = 'Someone' where id = (select auth.uid())$$, '42501', null,
   'PP-14: not even the owner can write their card directly');
-select throws_ok($$insert into public.public_profiles (id, display_name, is_pseudonym, is_therapist, show_activity, allow_messages, updated_at)
-  values (gen_random_uuid(), 'Fake', false, true, true, true, now())$$, '42501', null, 'PP-14: nobody can insert a fake card');
+select throws_ok($$insert into public.public_profiles (id, display_name, is_pseudonym, is_therapist, allow_messages, updated_at)
+  values (gen_random_uuid(), 'Fake', false, true, true, now())$$, '42501', null, 'PP-14: nobody can insert a fake card');
 select throws_ok($$delete from public.public_profiles$$, '42501', null, 'PP-14: nobody can delete cards');
 select tests.clear_authentication();
 select throws_ok($$select * from public.public_profiles$$, '42501', null, 'PP-15: anon cannot read cards (signed-in people only)');

@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(64);
+select plan(65);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -506,6 +506,18 @@ select tests.authenticate_as('an-observer');
 select isnt((select host_member_id from public.group_sessions where id = current_setting('an.hsession')::uuid),
             (select member_id from public.list_group_members(current_setting('an.hgroup')::uuid) where role = 'owner'),
   'AN-38: … so after the host''s next name period the session does not pair the old handle with the new one');
+
+
+--- The listing time is the identity's: deactivating and reactivating does not skip it.
+select tests.create_supabase_user('an-returner', metadata => '{"firstName": "Rue"}');
+select tests.authenticate_as('an-returner');
+select public.update_privacy_settings('{"anonymousMode": true}');
+reset role;
+update public.profiles set is_active = false where id = tests.get_supabase_uid('an-returner');
+update public.profiles set is_active = true where id = tests.get_supabase_uid('an-returner');
+select tests.authenticate_as('an-attacker');
+select is_empty(format($$select 1 from public.public_profiles where id = %L$$, tests.public_id_of('an-returner')),
+  'AN-44: a new identity still waits for its listing hour after its account is deactivated and reactivated');
 
 select * from finish();
 rollback;
