@@ -515,7 +515,7 @@ select set_config('tests.leave', private.book_therapy_session(tests.get_supabase
 reset role;
 delete from auth.users where id = current_setting('tests.leaving')::uuid;
 select results_eq($$select status::text, cancelled_by::text, cancelled_at, cancellation_reason, client_id from private.therapy_sessions where id = current_setting('tests.leave')::uuid$$,
-  $$values ('cancelled'::text, 'system'::text, now(), 'Account deleted'::text, null::uuid)$$,
+  $$values ('cancelled'::text, 'system'::text, now(), 'Cancelled by HealSpace'::text, null::uuid)$$,
   'TH-49: deleting an account cancels their future sessions (by the system) and drops their id');
 select results_eq($$select status::text, client_id from private.therapy_sessions where id = '00000000-0000-4000-8000-0000000000a7'$$,
   $$values ('completed'::text, null::uuid)$$, 'TH-49: … past sessions keep their status, without the id');

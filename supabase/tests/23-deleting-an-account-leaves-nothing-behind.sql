@@ -277,7 +277,7 @@ select results_eq($$select name, owner, owner_id from storage.objects where buck
 --- DR-11 … DR-13: the therapist -----------------------------------------------------------------------------------------
 select tests.authenticate_as('thea');
 select results_eq(format($$select status::text, "cancelledBy"::text, "cancellationReason", client, notes from public.my_therapy_sessions where id = %L$$, current_setting('tests.future')),
-  $$values ('cancelled'::text, 'system'::text, 'Account deleted'::text, '{"id": null, "name": "[deleted user]"}'::jsonb, null::text)$$,
+  $$values ('cancelled'::text, 'system'::text, 'Cancelled by HealSpace'::text, '{"id": null, "name": "[deleted user]"}'::jsonb, null::text)$$,
   'DR-11: Thea''s schedule keeps the future slot, cancelled by the system, without the client''s identity or note');
 select results_eq(format($$select status::text, "cancelledBy"::text, "cancellationReason", client, notes from public.my_therapy_sessions
                            where id in (%L, '00000000-0000-4000-8000-00000000f001') order by "scheduledAt"$$, current_setting('tests.cancelled')),

@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(65);
+select plan(69);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -229,12 +229,13 @@ select results_eq(format($$select (e ->> 'lastReadAt') is not null from jsonb_ar
   $$values (true), (true)$$, 'AN-26: the blocked person''s export shows their read pointer moved by their own sends alike, withheld or not');
 reset role;
 -- Six minutes pass.
-update private.chat_participants set last_active_at = last_active_at - interval '6 minutes', typing_at = null where last_active_at is not null;
+update private.chat_participants set last_active_at = last_active_at - interval '6 minutes', seen_active_at = seen_active_at - interval '6 minutes',
+  typing_at = null where last_active_at is not null;
 update private.user_blocks set created_at = created_at - interval '6 minutes';
 select tests.authenticate_as('an-attacker');
 select results_eq(format($$select partner_online from public.chat_conversation_list where id in (%L, %L)$$,
     current_setting('an.probe_partner'), current_setting('an.probe_decoy')),
-  $$values (false), (false)$$, 'AN-27: minutes after the block, both probes'' partners show offline alike (activity seen as it decays, not cut)');
+  $$values (false), (false)$$, 'AN-27: minutes after the block, both probes'' partners show offline alike');
 select is((select count(*)::int from public.chat_conversation_list where id in (current_setting('an.second_partner')::uuid, current_setting('an.second_decoy')::uuid)
            and partner_online), 0, 'AN-27: … and a partner never active in a conversation is never shown online');
 select tests.create_supabase_user('an-kim', metadata => '{"firstName": "Kim"}');
@@ -518,6 +519,62 @@ update public.profiles set is_active = true where id = tests.get_supabase_uid('a
 select tests.authenticate_as('an-attacker');
 select is_empty(format($$select 1 from public.public_profiles where id = %L$$, tests.public_id_of('an-returner')),
   'AN-44: a new identity still waits for its listing hour after its account is deactivated and reactivated');
+
+
+--- Second review: activity after a block, names while unlisted, a waiting preference, erasure times.
+select tests.authenticate_as('an-attacker');
+select set_config('an.view_before_typing', pg_temp.conversation_view(current_setting('an.probe_partner')::uuid)::text, true);
+reset role;
+update private.chat_participants set typing_at = null;
+select tests.authenticate_as('an-partner');
+select public.chat_typing(current_setting('an.probe_partner')::uuid);
+select tests.authenticate_as('an-attacker');
+select is(pg_temp.conversation_view(current_setting('an.probe_partner')::uuid), current_setting('an.view_before_typing')::jsonb,
+  'AN-45: the blocked person''s activity after the block never shows (no online flash), whatever they do');
+
+select tests.create_supabase_user('an-opener', metadata => '{"firstName": "Opal"}');
+select tests.authenticate_as('an-opener');
+select public.update_privacy_settings('{"anonymousMode": true}');
+select public.update_privacy_settings('{"anonymousMode": false}');
+select set_config('an.open_while_unlisted', public.send_chat_message(gen_random_uuid(), 'hi, openly', tests.public_id_of('an-decoy'), is_anonymous => false) ->> 'conversationId', true);
+select tests.authenticate_as('an-decoy');
+select ok((select partner_name <> 'Opal' from public.chat_conversation_list where id = current_setting('an.open_while_unlisted')::uuid),
+  'AN-46: talking openly before one''s new identity is listed shows a pseudonym, not the name the directory does not show yet');
+
+select tests.create_supabase_user('an-s', metadata => '{"firstName": "Sal"}');
+select tests.create_supabase_user('an-l', metadata => '{"firstName": "Lou"}');
+select tests.create_supabase_user('an-m', metadata => '{"firstName": "Max"}');
+reset role;
+update public.profiles set is_listener = true where id in (tests.get_supabase_uid('an-l'), tests.get_supabase_uid('an-m'));
+update private.chat_queue set status = 'cancelled' where status = 'waiting';
+select tests.authenticate_as('an-l');
+select private.request_chat_match(true);
+select tests.authenticate_as('an-s');
+select set_config('an.sl', private.request_chat_match(false) ->> 'conversationId', true);
+select set_config('an.l_in_sl', (select partner_id::text from public.chat_conversation_list where id = current_setting('an.sl')::uuid), true);
+select public.leave_chat_conversation(current_setting('an.sl')::uuid);
+select private.request_chat_match(false, null, current_setting('an.l_in_sl')::uuid);
+select tests.authenticate_as('an-m');
+select is(private.request_chat_match(true) ->> 'status', 'queued',
+  'AN-47: a person waiting for someone met before is not matched with anyone else who arrives');
+
+select tests.create_supabase_user('an-leaver', metadata => '{"firstName": "Lea"}');
+select tests.authenticate_as('an-leaver');
+select set_config('an.leaver_chat', public.send_chat_message(gen_random_uuid(), 'bye soon', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
+select public.join_group(current_setting('an.group')::uuid);
+select public.send_group_message(current_setting('an.group')::uuid, gen_random_uuid(), 'bye group');
+reset role;
+select set_config('an.group_updated_before', (select updated_at::text from public.support_groups where id = current_setting('an.group')::uuid), true);
+delete from auth.users where id = tests.get_supabase_uid('an-leaver');
+select results_eq(format($$
+    select (select c.ended_at = (select max(m.created_at) from public.chat_messages as m where m.conversation_id = c.id)
+            from public.chat_conversations as c where c.id = %1$L),
+           (select bool_and(m.deleted_at = m.created_at) from public.chat_messages as m where m.conversation_id = %1$L),
+           (select bool_and(m.deleted_at = m.created_at) from public.group_messages as m where m.group_id = %2$L and m.sender_name = '[former member]'),
+           (select g.updated_at = %3$L::timestamptz from public.support_groups as g where g.id = %2$L)$$,
+    current_setting('an.leaver_chat'), current_setting('an.group'), current_setting('an.group_updated_before')),
+  $$values (true, true, true, true)$$,
+  'AN-48: an account''s erasure shows no time of its own anywhere (the conversation ends at its last message, tombstones keep their own times, the group''s updated_at stays), so nothing pairs its identities across places');
 
 select * from finish();
 rollback;

@@ -1,0 +1,362 @@
+-- Chat activity and erasure times that pair nobody (issue 14, second review).
+-- * What a partner sees of someone's activity (online) is seen_active_at, which moves only while no block stands
+--   between the two: activity after a block stays unseen for good (before, any activity after a block showed online
+--   until five minutes past the block, then cut off, which no ordinary partner does).
+-- * Talking openly shows one's public name only once the directory lists it (a new identity's name showed early).
+-- * A waiting person who asked chat-match for someone met before is matched with that person only (an arrival of the
+--   other side ignored the preference).
+-- * An erasure publishes no time of its own: a deleted person's tombstones keep their own times, a conversation ends
+--   at its last activity, their future sessions are "Cancelled by HealSpace" (as other system cancellations), and a
+--   group's updated_at moves only for what its moderators change, not its member count. Before, one instant appeared
+--   in every conversation, group and calendar they were in.
+--
+-- Security definer functions in this migration, and why:
+--   private.chat_touch   writes a participant's activity and reads blocks.
+--   (the replaced ones keep their reasons)
+
+alter table private.chat_participants add column seen_active_at timestamptz;
+update private.chat_participants set seen_active_at = last_active_at;
+comment on column private.chat_participants.seen_active_at is
+  'The participant''s activity as their partner may see it (online): moves with last_active_at only while no block stands between the two.';
+
+create function private.chat_touch(participant_id uuid, at timestamptz)
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  update private.chat_participants as p
+  set last_active_at = greatest(p.last_active_at, at),
+      seen_active_at = case when partner.user_id is null or private.chat_block_time(p.user_id, partner.user_id) is null
+                            then greatest(p.seen_active_at, at) else p.seen_active_at end
+  from private.chat_participants as partner
+  where p.id = chat_touch.participant_id and partner.conversation_id = p.conversation_id and partner.id <> p.id;
+$$;
+comment on function private.chat_touch(uuid, timestamptz) is
+  'Records activity of a participant: always for themselves, for their partner''s eyes only while no block stands between them.';
+
+create or replace function private.chat_partner_is_online(participant_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select coalesce((
+    select p.seen_active_at > now() - interval '5 minutes' and pr.show_activity and pr.is_active
+    from private.chat_participants as p
+    join public.profiles as pr on pr.id = p.user_id
+    join private.chat_participants as me on me.conversation_id = p.conversation_id and me.user_id = auth.uid() and me.id <> p.id
+    where p.id = participant_id
+  ), false);
+$$;
+
+create or replace function private.after_chat_message_insert()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  matched bigint := private.crisis_phrase_in(new.content);
+  sender private.chat_participants;
+  partner private.chat_participants;
+begin
+  if matched is not null then
+    insert into private.chat_message_flags (message_id, phrase_id) values (new.id, matched) on conflict do nothing;
+  end if;
+  select p.* into sender from private.chat_participants as p where p.id = new.sender_id;
+  select p.* into partner from private.chat_participants as p where p.conversation_id = new.conversation_id and p.id <> new.sender_id;
+  if partner.user_id is not null and private.chat_block_time(sender.user_id, partner.user_id) is not null then
+    insert into private.chat_withheld_messages (message_id, recipient_participant_id) values (new.id, partner.id);
+  else
+    update private.chat_participants as p set delivered_at = new.created_at where p.id = partner.id and p.delivered_at is null;
+  end if;
+  -- Answering means having read what came before: the sender's read pointer moves too, withheld or not (the sender's
+  -- own state never tells them which). What the partner may see of it is decided where they see it (online, read
+  -- receipts).
+  update private.chat_participants as p set last_read_at = greatest(p.last_read_at, new.created_at) where p.id = new.sender_id;
+  perform private.chat_touch(new.sender_id, new.created_at);
+  return null;
+end;
+$$;
+
+create or replace function public.chat_typing(conversation_id uuid)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  me private.chat_participants;
+  partner private.chat_participants;
+begin
+  select p.* into me from private.chat_participants as p
+  join public.chat_conversations as c on c.id = p.conversation_id and c.ended_at is null
+  where p.conversation_id = chat_typing.conversation_id and p.user_id = auth.uid() and p.delivered_at is not null and p.left_at is null;
+  if me.id is null then
+    raise exception 'No such conversation' using errcode = 'PT404';
+  end if;
+  if me.typing_at > now() - interval '3 seconds' then
+    return;
+  end if;
+  update private.chat_participants as p set typing_at = now() where p.id = me.id;
+  perform private.chat_touch(me.id, now());
+  select p.* into partner from private.chat_participants as p where p.conversation_id = me.conversation_id and p.id <> me.id;
+  if partner.user_id is not null and partner.delivered_at is not null and partner.left_at is null
+     and private.chat_block_time(me.user_id, partner.user_id) is null then
+    perform realtime.send(jsonb_build_object('conversation_id', me.conversation_id, 'participant_id', me.id),
+                          'typing', private.personal_topic(partner.user_id), true);
+  end if;
+end;
+$$;
+
+create or replace function private.chat_move_read_pointer(conversation_id uuid, read_up_to timestamptz)
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  update private.chat_participants as p
+  set last_read_at = greatest(coalesce(p.last_read_at, '-infinity'), read_up_to)
+  where p.conversation_id = chat_move_read_pointer.conversation_id and p.user_id = auth.uid();
+  select private.chat_touch(p.id, now()) from private.chat_participants as p
+  where p.conversation_id = chat_move_read_pointer.conversation_id and p.user_id = auth.uid();
+$$;
+
+create or replace function private.chat_alias_for(person_id uuid, talk_openly boolean)
+returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select case
+    -- The public name only once others may see it (a new identity waits for its listing hour).
+    when talk_openly then coalesce((select c.display_name from private.profile_cards as c
+                                    where c.profile_id = person_id and not c.is_pseudonym and c.listed_from <= now()),
+                                   'Anonymous User #' || lpad((floor(random() * 10000))::int::text, 4, '0'))
+    else 'Anonymous User #' || lpad((floor(random() * 10000))::int::text, 4, '0')
+  end;
+$$;
+
+create or replace function private.request_chat_match(as_listener boolean, topic text default null, prefer_participant_id uuid default null)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  me uuid := auth.uid();
+  my_role public.chat_queue_role := case when as_listener then 'listener'::public.chat_queue_role else 'seeker'::public.chat_queue_role end;
+  other_role public.chat_queue_role := case when as_listener then 'seeker'::public.chat_queue_role else 'listener'::public.chat_queue_role end;
+  mine private.chat_queue;
+  partner private.chat_queue;
+  preferred_user uuid;
+  conversation uuid;
+  my_participant uuid;
+  partner_participant uuid;
+  queue_position integer;
+begin
+  if me is null then
+    raise exception 'Sign-in required' using errcode = 'PT401';
+  end if;
+  if as_listener and not exists (select 1 from public.profiles as p where p.id = me and p.is_listener and p.is_active) then
+    raise exception 'Opt in as a listener first' using errcode = 'PT403';
+  end if;
+  if not exists (select 1 from public.profiles as p where p.id = me and p.is_active) then
+    raise exception 'This account is deactivated' using errcode = 'PT403';
+  end if;
+  if prefer_participant_id is not null then
+    -- Asking for someone met before: only a partner from one of the caller's own conversations.
+    select other.user_id into preferred_user
+    from private.chat_participants as mine_p
+    join private.chat_participants as other on other.conversation_id = mine_p.conversation_id and other.id <> mine_p.id
+    join public.chat_conversations as met on met.id = mine_p.conversation_id and met.kind = 'matched'
+    where mine_p.user_id = me and mine_p.delivered_at is not null and other.id = prefer_participant_id;
+    if preferred_user is null then
+      raise exception 'No such participant' using errcode = 'PT404';
+    end if;
+  end if;
+
+  perform pg_advisory_xact_lock(hashtextextended('chat_match', 0));
+  update private.chat_queue as q set status = 'expired' where q.status = 'waiting' and q.expires_at <= now();
+
+  -- The caller's own entry, created or refreshed.
+  insert into private.chat_queue as q (user_id, role, topic, prefer_participant_id, expires_at)
+  values (me, my_role, nullif(btrim(request_chat_match.topic), ''), request_chat_match.prefer_participant_id,
+          now() + case when as_listener then interval '30 minutes' else interval '10 minutes' end)
+  on conflict (user_id) where status = 'waiting' do update
+    set role = excluded.role, topic = excluded.topic, prefer_participant_id = excluded.prefer_participant_id,
+        expires_at = excluded.expires_at
+  returning q.* into mine;
+
+  select q.conversation_id into conversation
+  from private.chat_queue as q join public.chat_conversations as c on c.id = q.conversation_id
+  where q.user_id = me and q.status = 'matched' and c.ended_at is null
+  order by q.matched_at desc limit 1;
+  if conversation is not null then
+    update private.chat_queue as q set status = 'cancelled' where q.id = mine.id;
+    select p.id into partner_participant from private.chat_participants as p
+    where p.conversation_id = conversation and p.user_id is distinct from me;
+    return jsonb_build_object('status', 'matched', 'conversationId', conversation, 'partner', jsonb_build_object(
+      'id', partner_participant, 'name', (select p.alias from private.chat_participants as p where p.id = partner_participant)));
+  end if;
+
+  select q.* into partner
+  from private.chat_queue as q
+  where q.status = 'waiting' and q.role = other_role and q.user_id <> me and q.expires_at > now()
+    and not private.is_blocked_between(me, q.user_id)
+    and (preferred_user is null or q.user_id = preferred_user)
+    -- A waiting person who asked for someone met before is matched with that person only.
+    and (q.prefer_participant_id is null or exists (
+      select 1 from private.chat_participants as wanted where wanted.id = q.prefer_participant_id and wanted.user_id = me))
+    and (preferred_user is not null or not exists (
+      select 1 from private.chat_participants as a
+      join private.chat_participants as b on b.conversation_id = a.conversation_id and b.id <> a.id
+      join public.chat_conversations as c on c.id = a.conversation_id and c.kind = 'matched'
+      where a.user_id = me and b.user_id = q.user_id and coalesce(c.ended_at, now()) > now() - interval '24 hours'))
+  order by
+    case when my_role = 'seeker' and mine.topic is not null then (q.topic is distinct from mine.topic and q.topic is not null) end,
+    q.created_at
+  limit 1;
+
+  if partner.id is null then
+    select count(*)::integer + 1 into queue_position from private.chat_queue as q
+    where q.status = 'waiting' and q.role = my_role and q.expires_at > now() and q.created_at < mine.created_at;
+    return jsonb_build_object('status', 'queued', 'role', my_role, 'position', queue_position,
+      'estimatedWaitSeconds', queue_position * 60, 'expiresAt', mine.expires_at);
+  end if;
+
+  insert into public.chat_conversations (kind, topic) values ('matched', coalesce(mine.topic, partner.topic)) returning id into conversation;
+  insert into private.chat_participants (conversation_id, user_id, alias) values (conversation, me, private.chat_alias_for(me, false))
+    returning id into my_participant;
+  insert into private.chat_participants (conversation_id, user_id, alias) values (conversation, partner.user_id, private.chat_alias_for(partner.user_id, false))
+    returning id into partner_participant;
+  update private.chat_queue as q set status = 'matched', conversation_id = conversation, matched_at = now() where q.id in (mine.id, partner.id);
+
+  perform realtime.send(jsonb_build_object('conversation_id', conversation, 'partner', jsonb_build_object(
+      'id', partner_participant, 'name', (select p.alias from private.chat_participants as p where p.id = partner_participant))),
+    'match_found', private.personal_topic(me), true);
+  perform realtime.send(jsonb_build_object('conversation_id', conversation, 'partner', jsonb_build_object(
+      'id', my_participant, 'name', (select p.alias from private.chat_participants as p where p.id = my_participant))),
+    'match_found', private.personal_topic(partner.user_id), true);
+
+  return jsonb_build_object('status', 'matched', 'conversationId', conversation, 'partner', jsonb_build_object(
+    'id', partner_participant, 'name', (select p.alias from private.chat_participants as p where p.id = partner_participant)));
+end;
+$$;
+
+create or replace function private.anonymise_departed_participant()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  new.alias := '[deleted user]';
+  -- Times of the erasure itself are never shown: they would be one instant across every conversation and group the
+  -- person was in, pairing their identities there. A tombstone keeps its own time; the conversation ends at its last
+  -- activity.
+  new.left_at := coalesce(new.left_at, new.last_active_at, new.joined_at);
+  new.opened_to_public_id := null;
+  update public.chat_messages as m set content = null, deleted_at = coalesce(m.deleted_at, m.created_at) where m.sender_id = new.id;
+  update public.chat_conversations as c
+  set ended_at = coalesce(c.ended_at, (select max(m.created_at) from public.chat_messages as m where m.conversation_id = c.id), c.created_at)
+  where c.id = new.conversation_id;
+  return new;
+end;
+$$;
+
+create or replace function private.erase_account_traces()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  person uuid := old.id;
+  card uuid := (select p.public_id from public.profiles as p where p.id = old.id);
+  participant_ids uuid[] := array(select p.id from private.chat_participants as p where p.user_id = old.id);
+  member_ids uuid[] := array(select m.id from private.group_members as m where m.user_id = old.id);
+  chat_message_ids text[];
+  realtime_needles text[];
+begin
+  -- Therapy: future sessions are given up (the slot is free again, reminders cancelled, the other party told).
+  perform private.mark_session_cancelled(s.id, 'system', 'Cancelled by HealSpace')
+  from private.therapy_sessions as s
+  where person in (s.client_id, s.therapist_id) and s.status in ('scheduled', 'confirmed') and s.starts_at > now();
+  update private.therapy_sessions as s
+  set client_note = null, idempotency_key = null,
+      cancellation_reason = case when s.cancelled_by = 'client' and s.cancellation_reason <> 'Rescheduled' then null else s.cancellation_reason end
+  where s.client_id = person
+    and (s.client_note is not null or s.idempotency_key is not null
+         or (s.cancelled_by = 'client' and s.cancellation_reason <> 'Rescheduled'));
+
+  -- Chat: what the partner keeps loses the person's words; the participant rows become "[deleted user]".
+  chat_message_ids := array(select m.id::text from public.chat_messages as m where m.sender_id = any (participant_ids));
+  delete from private.chat_message_flags as f using public.chat_messages as m
+  where m.id = f.message_id and m.sender_id = any (participant_ids);
+  update private.chat_reports as r set description = null
+  where r.reporter_participant_id = any (participant_ids) and r.description is not null;
+  update private.chat_reports as r
+  set reported_messages = (select coalesce(jsonb_agg(case when jsonb_typeof(e.value) = 'object' then e.value || '{"content": null}' else e.value end
+                                                     order by e.position), '[]')
+                           from jsonb_array_elements(r.reported_messages) with ordinality as e (value, position))
+  where r.reported_participant_id = any (participant_ids);
+  update private.chat_ratings as r set comment = null where r.rater_participant_id = any (participant_ids) and r.comment is not null;
+  update private.chat_participants as p set opened_to_public_id = null where p.opened_to_public_id = card;
+  update public.chat_conversations as c set topic = null
+  from private.chat_queue as q
+  where q.user_id = person and q.conversation_id = c.id and c.topic = q.topic;
+  update private.chat_participants as p set user_id = null where p.user_id = person;
+
+  -- Groups: their messages lose their text (tombstones stay, as "[former member]" once the membership goes).
+  delete from private.group_message_flags as f using public.group_messages as m
+  where m.id = f.message_id and m.sender_member_id = any (member_ids);
+  update public.group_messages as m set content = null, deleted_at = coalesce(m.deleted_at, m.created_at), pinned_at = null
+  where m.sender_member_id = any (member_ids) and (m.content is not null or m.pinned_at is not null);
+  -- Sessions they host have no host any more: the future ones are cancelled, and all lose the title they wrote.
+  update public.group_sessions as s
+  set title = 'Group session', cancelled_at = case when s.starts_at > now() then coalesce(s.cancelled_at, now()) else s.cancelled_at end
+  where s.host_member_id = any (member_ids);
+
+  -- Files they uploaded that belong to something else (a group's cover) stay, without their uploader.
+  update storage.objects as o set owner = null, owner_id = null where o.owner = person or o.owner_id = person::text;
+
+  -- Stored broadcasts: the person's own topic, and events naming their account, participants, members or messages.
+  -- (Realtime delivered them already; the rows are its log, which the platform prunes after a few days anyway.)
+  realtime_needles := array[person::text] || participant_ids::text[] || member_ids::text[];
+  delete from realtime.messages as m
+  where m.topic = private.personal_topic(person)
+     or m.payload ->> 'message_id' = any (chat_message_ids)
+     or exists (select 1 from unnest(realtime_needles) as n where strpos(m.payload::text, n) > 0);
+
+  -- Supabase Auth's own rows without a foreign key to users, where the platform has them (hosted projects). A role
+  -- without rights on them there must not block the deletion: the platform keeps its own retention.
+  if to_regclass('auth.audit_log_entries') is not null then
+    begin
+      execute 'delete from auth.audit_log_entries as e where strpos(e.payload::text, $1) > 0 or ($2 <> '''' and strpos(lower(e.payload::text), lower($2)) > 0)'
+        using person::text, coalesce(old.email, '');
+    exception when insufficient_privilege then
+      raise warning 'auth.audit_log_entries is not writable here; Supabase Auth''s own audit entries for the account remain';
+    end;
+  end if;
+  if to_regclass('auth.flow_state') is not null then
+    begin
+      execute 'delete from auth.flow_state as f where f.user_id = $1' using person;
+    exception when insufficient_privilege or undefined_column then
+      raise warning 'auth.flow_state could not be cleaned here';
+    end;
+  end if;
+  return old;
+end;
+$$;
+
+drop trigger support_groups_set_updated_at on public.support_groups;
+create trigger support_groups_set_updated_at
+  before update of name, description, category_id, privacy, member_cap, cover_path on public.support_groups
+  for each row execute function private.set_updated_at();
+
+revoke execute on all functions in schema private from public;
+grant execute on function private.chat_touch(uuid, timestamptz) to authenticated;
