@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(69);
+select plan(71);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -557,6 +557,19 @@ select private.request_chat_match(false, null, current_setting('an.l_in_sl')::uu
 select tests.authenticate_as('an-m');
 select is(private.request_chat_match(true) ->> 'status', 'queued',
   'AN-47: a person waiting for someone met before is not matched with anyone else who arrives');
+select tests.authenticate_as('an-m');
+select private.cancel_chat_match();
+select tests.authenticate_as('an-l');
+select private.request_chat_match(true);
+select tests.authenticate_as('an-s');
+select is(private.request_chat_match(false, null, current_setting('an.l_in_sl')::uuid) ->> 'status', 'queued',
+  'AN-49: asking for a past partner who is waiting to listen right now answers queued, as when they are away (no presence probe)');
+reset role;
+select set_config('an.rematch_invite', (select data::text from public.notifications where user_id = tests.get_supabase_uid('an-l')
+                                          and data ->> 'conversationId' = current_setting('an.sl') and data ? 'participantId' limit 1), true);
+select tests.authenticate_as('an-l');
+select is(private.request_chat_match(true, null, (current_setting('an.rematch_invite')::jsonb ->> 'participantId')::uuid) ->> 'status', 'matched',
+  'AN-49: … the past partner is invited (a notification naming the conversation they shared) and a match happens when they accept');
 
 select tests.create_supabase_user('an-leaver', metadata => '{"firstName": "Lea"}');
 select tests.authenticate_as('an-leaver');
