@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(71);
+select plan(74);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -588,6 +588,42 @@ select results_eq(format($$
     current_setting('an.leaver_chat'), current_setting('an.group'), current_setting('an.group_updated_before')),
   $$values (true, true, true, true)$$,
   'AN-48: an account''s erasure shows no time of its own anywhere (the conversation ends at its last message, tombstones keep their own times, the group''s updated_at stays), so nothing pairs its identities across places');
+
+
+--- Sanctions that stick: a ban, the send rate limit and a block survive leaving, anonymous mode and account changes.
+select tests.create_supabase_user('an-banned', metadata => '{"firstName": "Bo"}');
+select tests.authenticate_as('an-banned');
+select set_config('an.banned_member', public.join_group(current_setting('an.group')::uuid) ->> 'memberId', true);
+select tests.authenticate_as('an-owner');
+select public.moderate_group_member(current_setting('an.group')::uuid, current_setting('an.banned_member')::uuid, 'ban');
+select tests.authenticate_as('an-banned');
+select public.leave_group(current_setting('an.group')::uuid);
+select public.update_privacy_settings('{"anonymousMode": true}');
+select throws_ok(format($$select public.join_group(%L)$$, current_setting('an.group')), 'PT403', null,
+  'AN-50: a ban survives leaving and turning anonymous mode on: rejoining is refused');
+select tests.create_supabase_user('an-sender', metadata => '{"firstName": "Sid"}');
+select tests.authenticate_as('an-sender');
+select public.join_group(current_setting('an.group')::uuid);
+reset role;
+insert into private.send_log (user_id) select tests.get_supabase_uid('an-sender') from generate_series(1, 20);
+select tests.authenticate_as('an-sender');
+select public.update_privacy_settings('{"anonymousMode": true}');
+select throws_ok(format($$select public.send_chat_message(gen_random_uuid(), 'new identity, new limit?', %L)$$, tests.public_id_of('an-decoy')), 'PT429', null,
+  'AN-51: the send rate limit survives anonymous mode (a new public identity is the same sender)');
+select tests.create_supabase_user('an-guest', is_anonymous => true);
+select tests.create_supabase_user('an-host', metadata => '{"firstName": "Hal"}');
+select tests.authenticate_as('an-guest');
+select set_config('an.guest_chat', public.send_chat_message(gen_random_uuid(), 'hello from a guest', tests.public_id_of('an-host')) ->> 'conversationId', true);
+select tests.authenticate_as('an-host');
+select public.leave_chat_conversation(current_setting('an.guest_chat')::uuid, block_partner => true);
+reset role;
+-- The anonymous sign-in becomes a permanent account (as Supabase Auth does on linking an email): same account id.
+update auth.users set is_anonymous = false, email = 'an-guest-now@example.com', email_confirmed_at = now() where id = tests.get_supabase_uid('an-guest');
+select tests.authenticate_as('an-guest');
+select set_config('an.guest_again', public.send_chat_message(gen_random_uuid(), 'it is me again', tests.public_id_of('an-host'), is_anonymous => false) ->> 'conversationId', true);
+select tests.authenticate_as('an-host');
+select is_empty(format($$select 1 from public.chat_conversation_list where id = %L$$, current_setting('an.guest_again')),
+  'AN-52: a block survives the blocked anonymous sign-in becoming a permanent account');
 
 select * from finish();
 rollback;
