@@ -620,6 +620,11 @@ isOneToOne: false
               "content": string,"created_at": string,"deleted": boolean,"edited_at": string,"id": string,"is_anonymous": boolean,"is_mine": boolean,"sender_id": string,"sender_name": string
             }[]
                            },
+"list_group_join_requests":
+{ Args: { "group_id": string }; Returns: {
+              "member_id": string,"name": string,"requested_at": string
+            }[]
+                           },
 "list_group_members":
 { Args: { "group_id": string }; Returns: {
               "is_me": boolean,"member_id": string,"name": string,"online": boolean,"role": Database["public"]['Enums']["group_member_role"]

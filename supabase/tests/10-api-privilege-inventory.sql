@@ -18,7 +18,7 @@ select set_eq(
         'list_journal_entries', 'toggle_journal_favorite', 'mood_statistics', 'export_mood_csv', 'export_journal_csv',
         'crisis_support', 'list_chat_messages', 'send_chat_message', 'mark_chat_read', 'edit_chat_message', 'delete_chat_message',
         'leave_chat_conversation', 'chat_typing', 'report_chat_participant', 'moderation_chat_reports', 'moderation_remove_chat_message',
-        'rate_chat_conversation', 'list_group_members', 'join_group', 'leave_group', 'moderate_group_member', 'group_heartbeat',
+        'rate_chat_conversation', 'list_group_members', 'list_group_join_requests', 'join_group', 'leave_group', 'moderate_group_member', 'group_heartbeat',
         'list_groups', 'send_group_message', 'list_group_messages', 'change_group_message',
         'schedule_group_session', 'rsvp_group_session', 'list_therapists',
         'register_push_subscription', 'mark_all_notifications_read'],

@@ -108,6 +108,8 @@ select results_eq(format($$select id, sender_name from public.list_group_message
   'GM-21: a member who chose their name shows it on what they write from then on; what they wrote as "Member #…" stays so');
 reset role;
 update public.profiles set anonymous_mode = true where id = tests.get_supabase_uid('member');
+-- Posting waits for the new identity's listing hour (suite 25, AN-72).
+select tests.list_pending_cards();
 select tests.authenticate_as('member');
 select public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-a000-000000000004', 'Anonymous again');
 reset role;

@@ -223,7 +223,7 @@ select set_eq(format($$select kind, subscription_id, notification_id, notificati
     from unnest(array[%L, %L]) as s$$,
     current_setting('tests.nina_c1'), current_setting('tests.nina_c1'), current_setting('tests.nina_phone'), current_setting('tests.nina_laptop')),
   'NT-26: … and one pending push per device, due now, with the generic text of its type');
-select ok((select bool_and(payload::text !~ '(Ana|relapsed|c-1)' and payload ->> 'body' = 'You have a new message')
+select ok((select bool_and(payload::text !~ '(Ana|relapsed|"c-1")' and payload ->> 'body' = 'You have a new message')
     from private.notification_jobs where user_id = pg_temp.uid('nina')),
   'NT-26: … nothing of the notification''s words or data is in the push ("You have a new message")');
 -- Make the changes visible: the row was last updated an hour ago, and both pushes were deferred by an hour.

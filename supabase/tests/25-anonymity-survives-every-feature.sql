@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(74);
+select plan(106);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -106,6 +106,10 @@ select set_config('an.private_group', (select id::text from public.support_group
 select tests.authenticate_as('an-writer');
 select public.join_group(current_setting('an.group')::uuid, use_display_name => true);
 select public.update_privacy_settings('{"anonymousMode": true}');
+-- (Posting waits for the new identity's listing hour: AN-72.)
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an-writer');
 select set_config('an.anonymous_post', (public.send_group_message(current_setting('an.group')::uuid, gen_random_uuid(), 'posted anonymously') #>> '{message,id}'), true);
 select public.update_privacy_settings('{"anonymousMode": false}');
 select tests.authenticate_as('an-owner');
@@ -401,6 +405,10 @@ select tests.authenticate_as('an-observer');
 select set_config('an.members_named', pg_temp.members_seen(current_setting('an.hgroup')::uuid)::text, true);
 select tests.authenticate_as('an-quill');
 select public.update_privacy_settings('{"anonymousMode": true}');
+-- (Posting waits for the new identity's listing hour: AN-72.)
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an-quill');
 select set_config('an.anonymous_send', public.send_group_message(current_setting('an.hgroup')::uuid, gen_random_uuid(), 'written anonymously')::text, true);
 select set_config('an.named_message', current_setting('an.named_send')::jsonb #>> '{message,id}', true);
 select set_config('an.anonymous_message', current_setting('an.anonymous_send')::jsonb #>> '{message,id}', true);
@@ -476,17 +484,17 @@ select tests.authenticate_as('an-owner');
 select throws_ok(format($$select public.moderate_group_member(%L, %L, 'unmute')$$, current_setting('an.group'), current_setting('an.old_handle')),
   'PT404', null, 'AN-35: a member id means nothing in another group');
 
--- A member who shows their pseudonym throughout gets a new one, and a new member id, with each anonymous period.
+-- A member who shows their pseudonym keeps it, and their member id, whatever their card does (second review, AN-70).
 select tests.authenticate_as('an-observer');
 select set_config('an.observer_before', (select to_jsonb(m)::text from public.list_group_members(current_setting('an.hgroup')::uuid) as m where is_me), true);
 select public.update_privacy_settings('{"anonymousMode": true}');
 reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an-observer');
-select results_eq(format($$select member_id::text = %L, name ~ '^Member #[0-9]{4}$' from public.list_group_members(%L) where is_me$$,
-    current_setting('an.observer_before')::jsonb ->> 'member_id', current_setting('an.hgroup')),
-  $$values (false, true)$$,
-  'AN-36: a pseudonymous member''s anonymous period is a new member id, with a pseudonym drawn from it (the 1 in 10,000 chance that it repeats the old one is not asserted away)');
+select results_eq(format($$select member_id::text = %L, name = %L from public.list_group_members(%L) where is_me$$,
+    current_setting('an.observer_before')::jsonb ->> 'member_id', current_setting('an.observer_before')::jsonb ->> 'name', current_setting('an.hgroup')),
+  $$values (true, true)$$,
+  'AN-36: a pseudonymous member''s anonymous period changes nothing in the group: the same member id and pseudonym (they are the membership''s, not the card''s)');
 
 
 --- A session's host is shown by the handle they had when scheduling it, never by their membership.
@@ -504,9 +512,9 @@ select public.update_privacy_settings('{"anonymousMode": true}');
 reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an-observer');
-select isnt((select host_member_id from public.group_sessions where id = current_setting('an.hsession')::uuid),
-            (select member_id from public.list_group_members(current_setting('an.hgroup')::uuid) where role = 'owner'),
-  'AN-38: … so after the host''s next name period the session does not pair the old handle with the new one');
+select is((select host_member_id from public.group_sessions where id = current_setting('an.hsession')::uuid),
+          (select member_id from public.list_group_members(current_setting('an.hgroup')::uuid) where role = 'owner'),
+  'AN-38: … and a pseudonymous host''s member id does not move with their card, so the session pairs nothing (a host who shows their name: AN-79)');
 
 
 --- The listing time is the identity's: deactivating and reactivating does not skip it.
@@ -624,6 +632,251 @@ select set_config('an.guest_again', public.send_chat_message(gen_random_uuid(), 
 select tests.authenticate_as('an-host');
 select is_empty(format($$select 1 from public.chat_conversation_list where id = %L$$, current_setting('an.guest_again')),
   'AN-52: a block survives the blocked anonymous sign-in becoming a permanent account');
+
+
+--- ---------------------------------------------------------------------------------------------------------------------
+--- Second group review (issue 14): a group identity pairs with nothing, whatever the member, their card or a moderator
+--- does. AN-70 … AN-84. The group's owner; Wren shows a pseudonym (her card shows her name); Lark (a moderator) and
+--- Finch (a decoy: a plain member) show their names; Mo moderates without being the owner; an observer watches.
+select tests.create_supabase_user('an2-owner');
+select tests.create_supabase_user('an2-wren', metadata => '{"firstName": "Wren", "lastName": "Vale"}');
+select tests.create_supabase_user('an2-lark', metadata => '{"firstName": "Lark"}');
+select tests.create_supabase_user('an2-finch', metadata => '{"firstName": "Finch"}');
+select tests.create_supabase_user('an2-mo', metadata => '{"firstName": "Mo"}');
+select tests.create_supabase_user('an2-observer');
+select tests.create_supabase_user('an2-sleeper', metadata => '{"firstName": "Sol"}');
+select tests.create_supabase_user('an2-dozer');
+select tests.create_supabase_user('an2-applicant');
+select tests.create_supabase_user('an2-nia', metadata => '{"firstName": "Nia"}');
+reset role;
+update public.profiles set role = 'therapist' where id = tests.get_supabase_uid('an2-owner');
+select tests.authenticate_as('an2-owner');
+insert into public.support_groups (name, description, category_id) values ('AN Second Review Group', 'Unlinkability', 'trauma');
+insert into public.support_groups (name, description, category_id, privacy) values ('AN Second Review Circle', 'Unlinkability', 'trauma', 'private');
+select set_config('an.g2', (select id::text from public.support_groups where name = 'AN Second Review Group'), true);
+select set_config('an.c2', (select id::text from public.support_groups where name = 'AN Second Review Circle'), true);
+select tests.authenticate_as('an2-wren');
+select public.join_group(current_setting('an.g2')::uuid);
+select tests.authenticate_as('an2-lark');
+select set_config('an.lark_joined', public.join_group(current_setting('an.g2')::uuid, use_display_name => true) ->> 'memberId', true);
+select tests.authenticate_as('an2-finch');
+select public.join_group(current_setting('an.g2')::uuid, use_display_name => true);
+select tests.authenticate_as('an2-mo');
+select set_config('an.mo_joined', public.join_group(current_setting('an.g2')::uuid) ->> 'memberId', true);
+select tests.authenticate_as('an2-observer');
+select public.join_group(current_setting('an.g2')::uuid);
+select tests.authenticate_as('an2-owner');
+select public.moderate_group_member(current_setting('an.g2')::uuid, current_setting('an.lark_joined')::uuid, 'promote');
+select public.moderate_group_member(current_setting('an.g2')::uuid, current_setting('an.mo_joined')::uuid, 'promote');
+
+-- Finding 1: anonymous mode moves a card, never the group pseudonym of a member who does not show their name.
+select tests.authenticate_as('an2-wren');
+select set_config('an.wren_first', public.send_group_message(current_setting('an.g2')::uuid, gen_random_uuid(), 'before my card changes')::text, true);
+select set_config('an.wren_card', tests.public_id_of('an2-wren')::text, true);
+select tests.authenticate_as('an2-observer');
+select set_config('an.g2_before', pg_temp.members_seen(current_setting('an.g2')::uuid)::text, true);
+select tests.authenticate_as('an2-wren');
+select public.update_privacy_settings('{"anonymousMode": true}');
+select tests.authenticate_as('an2-observer');
+select results_eq(format($$select pg_temp.members_seen(%L) = %L::jsonb, exists (select 1 from public.public_profiles where id = %L)$$,
+    current_setting('an.g2'), current_setting('an.g2_before'), current_setting('an.wren_card')),
+  $$values (true, false)$$,
+  'AN-70: turning anonymous mode on takes the card away and changes nothing in the member list for a member who shows a pseudonym (two rows no longer vanish together)');
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an2-observer');
+select is(pg_temp.members_seen(current_setting('an.g2')::uuid), current_setting('an.g2_before')::jsonb,
+  'AN-70: … nor when the new card is listed');
+select tests.authenticate_as('an2-wren');
+select public.update_privacy_settings('{"anonymousMode": false}');
+select is(public.send_group_message(current_setting('an.g2')::uuid, gen_random_uuid(), 'after it changed twice') #>> '{message,sender_member_id}',
+          current_setting('an.wren_first')::jsonb #>> '{message,sender_member_id}',
+  'AN-71: … and she writes on at once under the same member id (her pseudonym is the membership''s, never the card''s)');
+
+-- Finding 2: a member whose new name waits for its listing hour does nothing others would see.
+select tests.authenticate_as('an2-lark');
+select set_config('an.lark_m1', public.send_group_message(current_setting('an.g2')::uuid, gen_random_uuid(), 'Lark, a first word') #>> '{message,id}', true);
+select set_config('an.lark_m2', public.send_group_message(current_setting('an.g2')::uuid, gen_random_uuid(), 'Lark, a second word') #>> '{message,id}', true);
+select tests.authenticate_as('an2-finch');
+select set_config('an.finch_m1', public.send_group_message(current_setting('an.g2')::uuid, gen_random_uuid(), 'Finch, a first word') #>> '{message,id}', true);
+select public.update_privacy_settings('{"anonymousMode": true}');
+select tests.authenticate_as('an2-lark');
+select public.update_privacy_settings('{"anonymousMode": true}');
+reset role;
+update private.group_members set last_seen_at = null where group_id = current_setting('an.g2')::uuid;
+select set_config('an.lark_wait', format('Your new name shows in this group from %s UTC; until then you can read, but not post, edit, host or show that you are here',
+    (select to_char(identity_listed_from at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from public.profiles where id = tests.get_supabase_uid('an2-lark'))), true);
+select tests.authenticate_as('an2-lark');
+select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'am I here yet?')$$, current_setting('an.g2')),
+  'PT409', current_setting('an.lark_wait'),
+  'AN-72: while a new name waits for its listing hour, posting answers 409 with the hour it shows (the message would carry an id nobody sees)');
+select throws_ok(format($$select public.change_group_message(%L, 'edit', 'Lark, edited')$$, current_setting('an.lark_m1')),
+  'PT409', current_setting('an.lark_wait'), 'AN-72: … and so does editing');
+select throws_ok(format($$select public.schedule_group_session(%L, 'Lark hosts', now() + interval '1 day')$$, current_setting('an.g2')),
+  'PT409', current_setting('an.lark_wait'), 'AN-72: … and hosting a session (as a moderator)');
+select set_config('realtime.topic', 'group:' || current_setting('an.g2') || ':live', true);
+select throws_ok($$insert into realtime.messages (topic, extension, event, payload, private) values (realtime.topic(), 'broadcast', 'typing', '{}', true)$$,
+  '42501', null, 'AN-72: … and typing or presence on group:<id>:live');
+select lives_ok(format($$select public.change_group_message(%L, 'delete')$$, current_setting('an.lark_m2')),
+  'AN-72: deleting one''s own message stays allowed (a tombstone, under the name it was written with)');
+select lives_ok(format($$select public.group_heartbeat(%L)$$, current_setting('an.g2')),
+  'AN-73: a heartbeat is taken while the name waits …');
+select tests.authenticate_as('an2-observer');
+select results_eq(format($$select (select online_count from public.list_groups(is_joined => true, page_size => 100) where id = %1$L),
+                                  (select count(*)::int from public.list_group_members(%1$L) where online)$$, current_setting('an.g2')),
+  $$values (0, 0)$$, 'AN-73: … but counted nowhere: online_count counts only members the list shows');
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an2-observer');
+select results_eq(format($$select (select online_count from public.list_groups(is_joined => true, page_size => 100) where id = %1$L),
+                                  (select count(*)::int from public.list_group_members(%1$L) where online)$$, current_setting('an.g2')),
+  $$values (1, 1)$$, 'AN-73: … from the listing hour the member shows, online, as the list does');
+
+-- Finding 3: through an old message's id, a moderator's answer never depends on who its author is now.
+create function pg_temp.moderation_answer(group_id uuid, member_id uuid, action text) returns jsonb language plpgsql as $$
+declare
+  answer jsonb;
+begin
+  answer := public.moderate_group_member(group_id, member_id, action, case when action = 'mute' then now() + interval '1 day' end);
+  return jsonb_build_object('answer', answer - 'memberId', 'echoes', answer ->> 'memberId' = member_id::text);
+exception when others then
+  return jsonb_build_object('code', sqlstate, 'message', sqlerrm);
+end;
+$$;
+grant execute on function pg_temp.moderation_answer(uuid, uuid, text) to authenticated;
+select tests.authenticate_as('an2-observer');
+select set_config('an.lark_old', (select sender_member_id::text from public.list_group_messages(current_setting('an.g2')::uuid) where id = current_setting('an.lark_m1')::uuid), true);
+select set_config('an.finch_old', (select sender_member_id::text from public.list_group_messages(current_setting('an.g2')::uuid) where id = current_setting('an.finch_m1')::uuid), true);
+select tests.authenticate_as('an2-mo');
+select results_eq(format($$select a.action, pg_temp.moderation_answer(%1$L, %2$L, a.action) = pg_temp.moderation_answer(%1$L, %3$L, a.action)
+                           from unnest(array['mute', 'unmute', 'ban', 'unban', 'promote', 'demote', 'make_owner', 'approve', 'decline']) with ordinality as a (action, n)
+                           order by a.n$$,
+    current_setting('an.g2'), current_setting('an.lark_old'), current_setting('an.finch_old')),
+  $$values ('mute', true), ('unmute', true), ('ban', true), ('unban', true), ('promote', true), ('demote', true), ('make_owner', true),
+           ('approve', true), ('decline', true)$$,
+  'AN-74: a plain moderator''s every action by an old message''s id answers the same for a now-moderator author as for a plain member (no 403 naming a moderator)');
+select is(pg_temp.moderation_answer(current_setting('an.g2')::uuid, current_setting('an.finch_old')::uuid, 'mute'),
+          '{"answer": {"action": "mute"}, "echoes": true}'::jsonb,
+  'AN-75: through an old id, a plain moderator mutes (and unmutes) …');
+select tests.authenticate_as('an2-finch');
+select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'Finch again')$$, current_setting('an.g2')), 'PT403', null,
+  'AN-75: … and the mute holds on the author as they are now …');
+select tests.authenticate_as('an2-mo');
+select pg_temp.moderation_answer(current_setting('an.g2')::uuid, current_setting('an.lark_old')::uuid, 'mute');
+select tests.authenticate_as('an2-lark');
+select lives_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'Lark, listed now')$$, current_setting('an.g2')),
+  'AN-75: … while on a now-moderator, whom they have no power over, the same answer changes nothing');
+select tests.authenticate_as('an2-owner');
+select is(pg_temp.moderation_answer(current_setting('an.g2')::uuid, current_setting('an.finch_old')::uuid, 'promote'),
+  jsonb_build_object('code', 'PT403', 'message', 'A member id from an old message allows mute, unmute, ban and unban only; roles and join requests take the id the member list or the join requests show'),
+  'AN-76: roles change only through the id the member list shows, never an old message''s (that would label the author''s current entry)');
+reset role;
+select set_config('an.finch_now', (select private.group_member_handle(m)::text from private.group_members as m
+                                   where m.group_id = current_setting('an.g2')::uuid and m.user_id = tests.get_supabase_uid('an2-finch')), true);
+select tests.authenticate_as('an2-observer');
+select ok(current_setting('an.finch_now')::uuid in (select member_id from public.list_group_members(current_setting('an.g2')::uuid)),
+  'AN-76: (the author is listed under their current id) …');
+select tests.authenticate_as('an2-owner');
+select is(pg_temp.moderation_answer(current_setting('an.g2')::uuid, current_setting('an.finch_old')::uuid, 'ban'),
+          '{"answer": {"action": "ban"}, "echoes": true}'::jsonb,
+  'AN-76: the owner bans through an old message''s id …');
+select is((select count(*)::int from public.list_group_members(current_setting('an.g2')::uuid) where member_id = current_setting('an.finch_now')::uuid), 0,
+  'AN-76: … which necessarily takes the author''s current entry out of the list (documented)');
+
+-- Finding 5: edits for 15 minutes, and only under the name one shows now.
+select tests.authenticate_as('an2-lark');
+select throws_ok(format($$select public.change_group_message(%L, 'edit', 'Lark, edited')$$, current_setting('an.lark_m1')), 'PT409',
+  'This message was written under a name you no longer show in this group: it can be deleted, not edited',
+  'AN-77: a message written under a name one no longer shows cannot be edited (it would show the old identity is still here) …');
+select lives_ok(format($$select public.change_group_message(%L, 'delete')$$, current_setting('an.lark_m1')),
+  'AN-77: … but can be deleted');
+reset role;
+update public.group_messages set created_at = created_at - interval '16 minutes'
+where id = (current_setting('an.wren_first')::jsonb #>> '{message,id}')::uuid;
+select tests.authenticate_as('an2-wren');
+select throws_ok(format($$select public.change_group_message(%L, 'edit', 'rewritten later')$$, current_setting('an.wren_first')::jsonb #>> '{message,id}'),
+  'PT409', 'A message can be edited for 15 minutes after it was sent',
+  'AN-78: after 15 minutes nobody edits a group message, as in chat');
+
+-- A session hosted under a shown name does not pair that name with the host's next one.
+select tests.authenticate_as('an2-lark');
+select public.update_privacy_settings('{"anonymousMode": false}');
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an2-lark');
+select set_config('an.lark_session', public.schedule_group_session(current_setting('an.g2')::uuid, 'Lark hosts', now() + interval '1 day')::text, true);
+select public.update_privacy_settings('{"anonymousMode": true}');
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an2-observer');
+select is((select host_member_id from public.group_sessions where id = current_setting('an.lark_session')::uuid)
+            in (select member_id from public.list_group_members(current_setting('an.g2')::uuid)), false,
+  'AN-79: a host who showed their name is not paired by the session with their next identity');
+
+-- Finding 4: deactivated accounts are nobody's to see, and a new name waits for the profile's listing hour.
+select tests.authenticate_as('an2-sleeper');
+select public.join_group(current_setting('an.g2')::uuid, use_display_name => true);
+select tests.authenticate_as('an2-dozer');
+select public.join_group(current_setting('an.g2')::uuid);
+select tests.authenticate_as('an2-sleeper');
+select public.update_privacy_settings('{"anonymousMode": true}');
+select tests.authenticate_as('an2-observer');
+select set_config('an.g2_sleeper_waits', pg_temp.members_seen(current_setting('an.g2')::uuid)::text, true);
+reset role;
+update public.profiles set is_active = false where id = tests.get_supabase_uid('an2-sleeper');
+select tests.authenticate_as('an2-observer');
+select is(pg_temp.members_seen(current_setting('an.g2')::uuid), current_setting('an.g2_sleeper_waits')::jsonb,
+  'AN-80: a member whose new name waits is not shown at once when their account is deactivated (listing is the profile''s, not the card''s) …');
+reset role;
+update public.profiles set is_active = true where id = tests.get_supabase_uid('an2-sleeper');
+select tests.authenticate_as('an2-observer');
+select is(pg_temp.members_seen(current_setting('an.g2')::uuid), current_setting('an.g2_sleeper_waits')::jsonb,
+  'AN-80: … nor when it is reactivated before the hour');
+select tests.authenticate_as('an2-dozer');
+select public.group_heartbeat(current_setting('an.g2')::uuid);
+select tests.authenticate_as('an2-observer');
+select set_config('an.g2_dozer', (select jsonb_build_object('online', (select online_count from public.list_groups(is_joined => true, page_size => 100) where id = current_setting('an.g2')::uuid),
+                                                            'members', pg_temp.members_seen(current_setting('an.g2')::uuid))::text), true);
+reset role;
+update public.profiles set is_active = false where id = tests.get_supabase_uid('an2-dozer');
+select tests.authenticate_as('an2-observer');
+select results_eq(format($$select (select online_count from public.list_groups(is_joined => true, page_size => 100) where id = %1$L),
+                                  jsonb_array_length(pg_temp.members_seen(%1$L))$$, current_setting('an.g2')),
+  format($$values (%s - 1, %s - 1)$$, current_setting('an.g2_dozer')::jsonb ->> 'online', jsonb_array_length(current_setting('an.g2_dozer')::jsonb -> 'members')),
+  'AN-81: a deactivated account is left out of the member list and the online count');
+
+-- Finding 6: moderators see the join requests waiting for them.
+select tests.authenticate_as('an2-applicant');
+select public.join_group(current_setting('an.c2')::uuid);
+select tests.authenticate_as('an2-nia');
+select public.update_privacy_settings('{"anonymousMode": true}');
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an2-nia');
+select public.update_privacy_settings('{"anonymousMode": false}');
+select public.join_group(current_setting('an.c2')::uuid, use_display_name => true);
+select tests.authenticate_as('an2-owner');
+select results_eq(format($$select count(*)::int, bool_and(name ~ '^Member #[0-9]{4}$') from public.list_group_join_requests(%L)$$, current_setting('an.c2')),
+  $$values (1, true)$$,
+  'AN-82: a group''s moderators see its join requests (the name each applicant will show), but not one by a new name before its listing hour');
+select tests.authenticate_as('an2-applicant');
+select throws_ok(format($$select * from public.list_group_join_requests(%L)$$, current_setting('an.c2')), 'PT403', 'Only this group''s moderators can do this',
+  'AN-83: applicants do not see the requests …');
+select tests.authenticate_as('an2-observer');
+select throws_ok(format($$select * from public.list_group_join_requests(%L)$$, current_setting('an.g2')), 'PT403', 'Only this group''s moderators can do this',
+  'AN-83: … nor do members who do not moderate');
+reset role;
+select tests.list_pending_cards();
+select tests.authenticate_as('an2-owner');
+select results_eq(format($$select count(*)::int, count(*) filter (where name = 'Nia')::int from public.list_group_join_requests(%L)$$, current_setting('an.c2')),
+  $$values (2, 1)$$,
+  'AN-84: from its listing hour, the new name''s request shows too');
+select lives_ok(format($$select public.moderate_group_member(%L, (select member_id from public.list_group_join_requests(%L) where name = 'Nia'), 'approve')$$,
+    current_setting('an.c2'), current_setting('an.c2')),
+  'AN-84: the id a request shows is the one approve takes …');
+select results_eq(format($$select (select count(*)::int from public.list_group_join_requests(%1$L)), (select count(*)::int from public.list_group_members(%1$L) where name = 'Nia')$$,
+    current_setting('an.c2')),
+  $$values (1, 1)$$, 'AN-84: … and the approved member leaves the requests for the member list');
 
 select * from finish();
 rollback;
