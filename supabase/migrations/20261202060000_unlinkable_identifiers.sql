@@ -49,23 +49,7 @@ $$;
 comment on function private.personal_topic(uuid) is
   'A person''s own receive-only Realtime topic (inbox, matches, chat events): user:<opaque key>, told only to them.';
 
-create or replace function private.realtime_topic_allows(topic text, sending boolean)
-returns boolean
-language sql
-stable
-security invoker
-set search_path = ''
-as $$
-  select coalesce(
-    case when topic = private.personal_topic(auth.uid()) then not sending end,
-    private.chat_topic_allows(topic, sending),
-    private.group_topic_allows(topic, sending),
-    false
-  );
-$$;
-comment on function private.realtime_topic_allows(text, boolean) is
-  'Whether the caller may receive (sending false) or send on a Realtime topic: their personal topic receive only, then each domain''s rules, else no.';
-
+-- (private.realtime_topic_allows: as this change leaves it, in 20261202080000_chat_silence_without_tells.)
 create or replace function private.broadcast_notification()
 returns trigger
 language plpgsql

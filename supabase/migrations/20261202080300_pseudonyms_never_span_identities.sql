@@ -16,23 +16,7 @@ as $$
 $$;
 comment on function private.profile_is_masked(boolean, text, text) is 'True when a card would show the pseudonym: anonymous mode, or no name.';
 
-create or replace function private.rotate_public_identity()
-returns trigger
-language plpgsql
-security invoker
-set search_path = ''
-as $$
-begin
-  new.public_id := gen_random_uuid();
-  if private.profile_is_masked(new.anonymous_mode, new.first_name, new.last_name) then
-    new.pseudonym := private.new_pseudonym();
-  end if;
-  return new;
-end;
-$$;
-comment on function private.rotate_public_identity() is
-  'Trigger: a new public_id whenever anonymous mode changes or a name is given or cleared, and a new pseudonym whenever the new identity shows one.';
-
+-- (private.rotate_public_identity: as this change leaves it, in 20261202090000_identity_listing_and_card_flags.)
 drop trigger profiles_rotate_public_identity on public.profiles;
 create trigger profiles_rotate_public_identity
   before update of anonymous_mode, first_name, last_name on public.profiles

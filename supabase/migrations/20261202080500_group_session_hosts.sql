@@ -26,34 +26,7 @@ where m.id = s.host_member_id;
 comment on column public.group_sessions.host_member_id is
   'The host''s member id (handle) in the group as it was when they scheduled the session; null once their account is gone.';
 
-create or replace function public.schedule_group_session(group_id uuid, title text, starts_at timestamptz, duration_minutes integer default 60)
-returns uuid
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  session_id uuid;
-  host private.group_members;
-begin
-  if not private.caller_moderates_group(schedule_group_session.group_id) then
-    raise exception 'Only this group''s moderators can do this' using errcode = 'PT403';
-  end if;
-  if starts_at is null or starts_at < now() then
-    raise exception 'A session starts in the future' using errcode = 'PT400';
-  end if;
-  select m.* into host from private.group_members as m where m.group_id = schedule_group_session.group_id and m.user_id = auth.uid();
-  insert into public.group_sessions (group_id, title, starts_at, duration_minutes, host_member_id)
-  values (schedule_group_session.group_id, btrim(title), starts_at, coalesce(duration_minutes, 60),
-          (select i.handle from private.group_member_identity(host) as i))
-  returning id into session_id;
-  if host.id is not null then
-    insert into private.group_session_hosts (session_id, member_id) values (session_id, host.id);
-  end if;
-  return session_id;
-end;
-$$;
-
+-- (public.schedule_group_session: as this change leaves it, in 20261202090100_group_identities_second_review.)
 -- When the host's membership goes (their account is deleted), their sessions lose the title they wrote and their
 -- handle, and the future ones are cancelled: what the erasure did through host_member_id before.
 create function private.forget_session_host()

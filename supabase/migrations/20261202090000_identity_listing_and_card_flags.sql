@@ -30,6 +30,8 @@ begin
   return new;
 end;
 $$;
+comment on function private.rotate_public_identity() is
+  'Trigger: a new public_id, listed from a random full hour 1 to 6 hours ahead, whenever anonymous mode changes or a name is given or cleared, and a new pseudonym whenever the new identity shows one.';
 
 drop view public.public_profiles;
 alter table private.profile_cards drop column show_activity;
@@ -103,3 +105,5 @@ begin
   return null;
 end;
 $$;
+comment on function private.refresh_profile_card() is
+  'Trigger on profiles: rewrites the person''s card with their privacy settings applied and the identity''s listing time (or removes it when deactivated). Security definer because owners cannot write cards.';

@@ -122,3 +122,5 @@ begin
     'id', partner_participant, 'name', (select p.alias from private.chat_participants as p where p.id = partner_participant)));
 end;
 $$;
+comment on function private.request_chat_match(boolean, text, uuid) is
+  'chat-match: queues the caller as seeker or listener and matches them at once when someone suitable waits; a preferred partner (from a matched conversation) is an invitation matched only when accepted (see the chat_matching and chat_rematch_is_an_invitation migrations).';
