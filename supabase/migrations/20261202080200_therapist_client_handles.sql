@@ -1,7 +1,7 @@
 -- A therapist knows a client by a handle made for that pair, and sees no directory identity of theirs that the
 -- directory itself would not pair (issue 14: "anonymity that survives every feature", review findings a and b).
--- * (a) POST /notifications/send accepted an account id from a therapist (or, as an earlier step of this change tried, the client's
---   public card id): a non-client answered 403, a client 201, and refused sends cost nothing, so a therapist could test
+-- * (a) POST /notifications/send accepted an account id from a therapist (or the client's public card id): a
+--   non-client answered 403, a client 201, and refused sends cost nothing, so a therapist could test
 --   account ids against their clients without limit. Therapists' own account ids are public (list_therapists.id), so a
 --   pseudonymous client who is also a therapist was identified by name. Now a therapist names a client only by their
 --   client handle: private.opaque_id('therapist_client', <therapist id>:<client id>) (as a version 8 uuid), stable for
