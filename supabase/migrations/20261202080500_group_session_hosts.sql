@@ -38,7 +38,8 @@ as $$
 begin
   update public.group_sessions as s
   set title = 'Group session', host_member_id = null,
-      cancelled_at = case when s.starts_at > now() then coalesce(s.cancelled_at, now()) else s.cancelled_at end
+      -- Dated by the session's own creation, never the erasure's moment (the same in every group of the person).
+      cancelled_at = case when s.starts_at > now() then coalesce(s.cancelled_at, s.created_at) else s.cancelled_at end
   where s.id = old.session_id;
   return old;
 end;

@@ -30,6 +30,36 @@
 --   public.schedule_group_session, public.moderate_group_member
 --                                          keep their reasons (memberships are private; they write them).
 
+-- showActivity is applied where presence is written, not where it is read: shown_seen_at follows last_seen_at only
+-- while the member shows their activity, so turning it off lets their dot go dark as an idle one does (within two
+-- minutes), instead of switching every indicator of theirs, in chat and in every group, off at one instant.
+alter table private.group_members add column shown_seen_at timestamptz;
+update private.group_members as m set shown_seen_at = m.last_seen_at
+from public.profiles as p where p.id = m.user_id and p.show_activity;
+comment on column private.group_members.shown_seen_at is
+  'Presence as other members may see it: follows last_seen_at only while the member shows their activity.';
+
+-- security definer: reads the member's privacy setting, which the writer of the heartbeat may not read.
+create function private.show_group_presence()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.last_seen_at is null then
+    new.shown_seen_at := null;
+  elsif exists (select 1 from public.profiles as p where p.id = new.user_id and p.show_activity) then
+    new.shown_seen_at := new.last_seen_at;
+  end if;
+  return new;
+end;
+$$;
+comment on function private.show_group_presence() is 'Trigger: a member''s presence becomes visible only while they show their activity.';
+create trigger group_members_show_presence
+  before update of last_seen_at on private.group_members
+  for each row execute function private.show_group_presence();
+
 -- Whether a member's group identity is listed (others may see it): a pseudonym of the membership always; a
 -- public identity from the hour the directory lists it. One definition for lists, counts and checks.
 create function private.group_identity_listed(use_display_name boolean, identity_listed_from timestamptz)
@@ -156,8 +186,8 @@ begin
   end if;
   return query
     select i.handle, i.name, m.role,
-           -- Members whose showActivity is off are never shown online (nor counted: list_groups).
-           m.last_seen_at > now() - interval '2 minutes' and p.show_activity,
+           -- Online as others may see it: shown_seen_at only moves while the member shows their activity.
+           m.shown_seen_at > now() - interval '2 minutes',
            m.user_id = auth.uid()
     from private.group_members as m
     join public.profiles as p on p.id = m.user_id
@@ -219,8 +249,8 @@ begin
            -- Only members the list shows others (listed identity, active account) who show their activity: a count
            -- including anyone else would let people work them out.
            (select count(*)::integer from private.group_members as o
-            join public.profiles as p on p.id = o.user_id and p.show_activity and p.is_active
-            where o.group_id = g.id and o.status = 'active' and o.last_seen_at > now() - interval '2 minutes'
+            join public.profiles as p on p.id = o.user_id and p.is_active
+            where o.group_id = g.id and o.status = 'active' and o.shown_seen_at > now() - interval '2 minutes'
               and private.group_identity_listed(o.use_display_name, p.identity_listed_from)),
            private.next_group_session(g.id),
            mine.status = 'active', mine.status,

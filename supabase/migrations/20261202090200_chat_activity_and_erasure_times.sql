@@ -27,13 +27,17 @@ set search_path = ''
 as $$
   update private.chat_participants as p
   set last_active_at = greatest(p.last_active_at, at),
-      seen_active_at = case when partner.user_id is null or private.chat_block_time(p.user_id, partner.user_id) is null
+      -- showActivity is applied here, where activity is written, not where it is read: turning it off lets the dot
+      -- go dark as an idle one does, instead of switching every indicator of the person off at the same instant.
+      seen_active_at = case when person.show_activity
+                                 and (partner.user_id is null or private.chat_block_time(p.user_id, partner.user_id) is null)
                             then greatest(p.seen_active_at, at) else p.seen_active_at end
-  from private.chat_participants as partner
-  where p.id = chat_touch.participant_id and partner.conversation_id = p.conversation_id and partner.id <> p.id;
+  from private.chat_participants as partner, public.profiles as person
+  where p.id = chat_touch.participant_id and partner.conversation_id = p.conversation_id and partner.id <> p.id
+    and person.id = p.user_id;
 $$;
 comment on function private.chat_touch(uuid, timestamptz) is
-  'Records activity of a participant: always for themselves, for their partner''s eyes only while no block stands between them.';
+  'Records activity of a participant: always for themselves; for their partner''s eyes only while they show their activity and no block stands between them.';
 
 create or replace function private.chat_partner_is_online(participant_id uuid)
 returns boolean
@@ -43,7 +47,7 @@ security definer
 set search_path = ''
 as $$
   select coalesce((
-    select p.seen_active_at > now() - interval '5 minutes' and pr.show_activity and pr.is_active
+    select p.seen_active_at > now() - interval '5 minutes' and pr.is_active
     from private.chat_participants as p
     join public.profiles as pr on pr.id = p.user_id
     join private.chat_participants as me on me.conversation_id = p.conversation_id and me.user_id = auth.uid() and me.id <> p.id
@@ -51,7 +55,7 @@ as $$
   ), false);
 $$;
 comment on function private.chat_partner_is_online(uuid) is
-  'True when the partner was active in the conversation in the last 5 minutes as the caller may see it (seen_active_at: nothing after a block between them) and shows their activity.';
+  'True when the partner was active in the conversation in the last 5 minutes as the caller may see it (seen_active_at: only while they showed their activity, nothing after a block between them).';
 
 create or replace function private.after_chat_message_insert()
 returns trigger
@@ -214,10 +218,8 @@ begin
   where m.id = f.message_id and m.sender_member_id = any (member_ids);
   update public.group_messages as m set content = null, deleted_at = coalesce(m.deleted_at, m.created_at), pinned_at = null
   where m.sender_member_id = any (member_ids) and (m.content is not null or m.pinned_at is not null);
-  -- Sessions they host have no host any more: the future ones are cancelled, and all lose the title they wrote.
-  update public.group_sessions as s
-  set title = 'Group session', cancelled_at = case when s.starts_at > now() then coalesce(s.cancelled_at, now()) else s.cancelled_at end
-  where s.host_member_id = any (member_ids);
+  -- Sessions they host lose host and title (the future ones are cancelled) when their memberships go:
+  -- private.forget_session_host.
 
   -- Files they uploaded that belong to something else (a group's cover) stay, without their uploader.
   update storage.objects as o set owner = null, owner_id = null where o.owner = person or o.owner_id = person::text;
@@ -250,6 +252,25 @@ begin
   return old;
 end;
 $$;
+
+-- A system cancellation (only an erasure makes one) is dated by the session's own booking time, never the erasure's
+-- moment, which would be the same on every calendar and group of the person.
+create or replace function private.mark_session_cancelled(session_id uuid, cancelled_by public.therapy_party, reason text)
+returns void
+language sql
+set search_path = ''
+as $$
+  update private.therapy_sessions as s
+  set status = 'cancelled',
+      cancelled_at = case when mark_session_cancelled.cancelled_by = 'system' then s.created_at else now() end,
+      cancelled_by = mark_session_cancelled.cancelled_by,
+      cancellation_reason = nullif(btrim(reason), ''),
+      is_late_cancellation = mark_session_cancelled.cancelled_by <> 'system' and now() > s.starts_at - make_interval(hours => coalesce(
+        (select t.late_cancellation_hours from public.therapists as t where t.id = s.therapist_id), 0))
+  where s.id = mark_session_cancelled.session_id;
+$$;
+comment on function private.mark_session_cancelled(uuid, public.therapy_party, text) is
+  'Cancels a session, recording who, why, when (a system cancellation: the booking''s own time) and whether it was late.';
 
 drop trigger support_groups_set_updated_at on public.support_groups;
 create trigger support_groups_set_updated_at

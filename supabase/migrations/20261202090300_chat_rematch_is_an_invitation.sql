@@ -2,7 +2,19 @@
 -- at once when that person happened to be waiting to listen, so asking (and cancelling) told the asker whether a past
 -- partner was online, even with showActivity off, as often as they liked. Now a preferred request matches only when
 -- the other asks for the asker in return; the other is told by a notification (with the conversation they shared and
--- the asker's participant id in it, which they pass back to accept).
+-- the asker's participant id in it, which they pass back to accept), at most once a day per conversation, and never
+-- to someone who left that conversation.
+
+create table private.chat_rematch_invitations (
+  conversation_id uuid not null references public.chat_conversations (id) on delete cascade,
+  inviter_participant_id uuid not null references private.chat_participants (id) on delete cascade,
+  invited_at timestamptz not null default now(),
+  primary key (conversation_id, inviter_participant_id)
+);
+comment on table private.chat_rematch_invitations is
+  'When a person last invited a past partner (through the matched conversation they shared) to talk again: at most one invitation a day each. Never readable through the API.';
+create index chat_rematch_invitations_inviter_participant_id_idx on private.chat_rematch_invitations (inviter_participant_id);
+alter table private.chat_rematch_invitations enable row level security;
 
 create or replace function private.request_chat_match(as_listener boolean, topic text default null, prefer_participant_id uuid default null)
 returns jsonb
@@ -19,6 +31,7 @@ declare
   preferred_user uuid;
   met_conversation uuid;
   my_old_participant uuid;
+  preferred_left boolean;
   conversation uuid;
   my_participant uuid;
   partner_participant uuid;
@@ -35,7 +48,8 @@ begin
   end if;
   if prefer_participant_id is not null then
     -- Asking for someone met before: only a partner from one of the caller's own conversations.
-    select other.user_id, mine_p.conversation_id, mine_p.id into preferred_user, met_conversation, my_old_participant
+    select other.user_id, mine_p.conversation_id, mine_p.id, other.left_at is not null
+      into preferred_user, met_conversation, my_old_participant, preferred_left
     from private.chat_participants as mine_p
     join private.chat_participants as other on other.conversation_id = mine_p.conversation_id and other.id <> mine_p.id
     join public.chat_conversations as met on met.id = mine_p.conversation_id and met.kind = 'matched'
@@ -92,7 +106,15 @@ begin
   if partner.id is null then
     -- The person asked for hears of it (and accepts by asking for the caller in return); nothing tells the caller
     -- whether they are around.
-    if preferred_user is not null and private.chat_block_time(me, preferred_user) is null then
+    -- At most one invitation a day per conversation, and none to someone who left it (leaving is how a person ends
+    -- contact short of a block): asking again, or after they left, waits in silence, answered exactly the same.
+    if preferred_user is not null and not preferred_left and private.chat_block_time(me, preferred_user) is null
+       and not exists (select 1 from private.chat_rematch_invitations as i
+                       where i.conversation_id = met_conversation and i.inviter_participant_id = my_old_participant
+                         and i.invited_at > now() - interval '1 day') then
+      insert into private.chat_rematch_invitations as i (conversation_id, inviter_participant_id)
+      values (met_conversation, my_old_participant)
+      on conflict (conversation_id, inviter_participant_id) do update set invited_at = now();
       perform private.notify(preferred_user, 'chat_message', 'Someone would like to talk again',
                              'A person you talked with would like to talk with you again',
                              jsonb_build_object('conversationId', met_conversation, 'participantId', my_old_participant),

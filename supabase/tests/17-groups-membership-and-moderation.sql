@@ -1,7 +1,7 @@
 -- Support groups: who creates, who joins, who moderates, exact member counts, search, online count, and members who
 -- stay pseudonymous. Threat ids: GR-01 … GR-40.
 begin;
-select plan(54);
+select plan(55);
 
 select tests.create_supabase_user('therapist', metadata => '{"firstName": "Tara"}');
 select tests.create_supabase_user('other-therapist');
@@ -181,8 +181,17 @@ select is((select online_count from public.list_groups() where name = 'Zephyr An
 reset role;
 update public.profiles set show_activity = false where id = tests.get_supabase_uid('open-member');
 select tests.authenticate_as('open-member');
+select is((select online_count from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 1,
+  'GR-39: turning showActivity off switches nothing off at that instant (that would pair the member''s indicators everywhere) …');
+select public.group_heartbeat(current_setting('tests.public_group')::uuid);
+reset role;
+-- Two minutes pass without a heartbeat that others may see.
+update private.group_members set last_seen_at = last_seen_at - interval '3 minutes', shown_seen_at = shown_seen_at - interval '3 minutes'
+where user_id = tests.get_supabase_uid('open-member');
+select tests.authenticate_as('open-member');
+select public.group_heartbeat(current_setting('tests.public_group')::uuid);
 select is((select online_count from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 0,
-  'GR-39: members who hide their activity are not counted (a count would let others work them out)');
+  'GR-39: … but from then on the member''s heartbeats show to nobody, and they are not counted once the last one seen decays');
 reset role;
 update public.profiles set show_activity = true where id = tests.get_supabase_uid('open-member');
 select tests.authenticate_as('open-member');

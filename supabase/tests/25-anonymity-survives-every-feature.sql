@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(106);
+select plan(113);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -578,6 +578,28 @@ select set_config('an.rematch_invite', (select data::text from public.notificati
 select tests.authenticate_as('an-l');
 select is(private.request_chat_match(true, null, (current_setting('an.rematch_invite')::jsonb ->> 'participantId')::uuid) ->> 'status', 'matched',
   'AN-49: … the past partner is invited (a notification naming the conversation they shared) and a match happens when they accept');
+select tests.authenticate_as('an-l');
+select public.leave_chat_conversation((select id from public.chat_conversation_list where kind = 'matched' and ended_at is null limit 1));
+reset role;
+select set_config('an.invites_before', (select coalesce(sum(event_count), 0)::text from public.notifications where user_id = tests.get_supabase_uid('an-l')
+                                          and title = 'Someone would like to talk again'), true);
+select tests.authenticate_as('an-s');
+select private.cancel_chat_match();
+select is(private.request_chat_match(false, null, current_setting('an.l_in_sl')::uuid) ->> 'status', 'queued', 'AN-53: asking again …');
+select private.cancel_chat_match();
+reset role;
+select is((select coalesce(sum(event_count), 0)::text from public.notifications where user_id = tests.get_supabase_uid('an-l') and title = 'Someone would like to talk again'),
+          current_setting('an.invites_before'), 'AN-53: … invites nobody again the same day');
+-- Two days pass; the invitee left the conversation they shared.
+update private.chat_rematch_invitations set invited_at = invited_at - interval '2 days';
+select tests.authenticate_as('an-l');
+select public.leave_chat_conversation(current_setting('an.sl')::uuid);
+select tests.authenticate_as('an-s');
+select is(private.request_chat_match(false, null, current_setting('an.l_in_sl')::uuid) ->> 'status', 'queued', 'AN-54: asking after they left …');
+select private.cancel_chat_match();
+reset role;
+select is((select coalesce(sum(event_count), 0)::text from public.notifications where user_id = tests.get_supabase_uid('an-l') and title = 'Someone would like to talk again'),
+          current_setting('an.invites_before'), 'AN-54: … reaches nobody who left the conversation (leaving ends contact)');
 
 select tests.create_supabase_user('an-leaver', metadata => '{"firstName": "Lea"}');
 select tests.authenticate_as('an-leaver');
@@ -877,6 +899,35 @@ select lives_ok(format($$select public.moderate_group_member(%L, (select member_
 select results_eq(format($$select (select count(*)::int from public.list_group_join_requests(%1$L)), (select count(*)::int from public.list_group_members(%1$L) where name = 'Nia')$$,
     current_setting('an.c2')),
   $$values (1, 1)$$, 'AN-84: … and the approved member leaves the requests for the member list');
+
+
+--- Third review: a therapist's calendar shows no erasure moment; showActivity switches nothing off at one instant.
+reset role;
+delete from auth.users where id = tests.get_supabase_uid('an-pictured');
+select tests.authenticate_as('an-owner');
+select results_eq($$select "cancelledAt" = "createdAt", "cancelledBy"::text from public.my_therapy_sessions where status = 'cancelled'$$,
+  $$values (true, 'system'::text)$$,
+  'AN-55: a deleted client''s future session is cancelled dated by its own booking, not the erasure''s moment (the same everywhere else)');
+select tests.create_supabase_user('an-vera', metadata => '{"firstName": "Vera"}');
+select tests.authenticate_as('an-vera');
+select set_config('an.vera_chat', public.send_chat_message(gen_random_uuid(), 'hi there', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
+select tests.authenticate_as('an-decoy');
+select set_config('an.vera_online_before', (select partner_online::text from public.chat_conversation_list where id = current_setting('an.vera_chat')::uuid), true);
+select tests.authenticate_as('an-vera');
+select public.update_privacy_settings('{"showActivity": false}');
+select tests.authenticate_as('an-decoy');
+select is((select partner_online::text from public.chat_conversation_list where id = current_setting('an.vera_chat')::uuid), current_setting('an.vera_online_before'),
+  'AN-56: turning showActivity off switches no indicator off at that instant (every one of them would pair the person''s identities) …');
+select tests.authenticate_as('an-vera');
+select public.chat_typing(current_setting('an.vera_chat')::uuid);
+reset role;
+update private.chat_participants set seen_active_at = seen_active_at - interval '6 minutes', last_active_at = last_active_at - interval '6 minutes'
+where conversation_id = current_setting('an.vera_chat')::uuid;
+select tests.authenticate_as('an-vera');
+select public.chat_typing(current_setting('an.vera_chat')::uuid);
+select tests.authenticate_as('an-decoy');
+select is((select partner_online from public.chat_conversation_list where id = current_setting('an.vera_chat')::uuid), false,
+  'AN-56: … and from then on their activity shows to nobody, so the dot goes dark as an idle one does');
 
 select * from finish();
 rollback;
