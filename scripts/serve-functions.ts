@@ -1,6 +1,7 @@
 /**
- * Local functions gateway, run by real Deno: serves every edge function at
- * `http://127.0.0.1:54321/functions/v1/<name>`, the way Supabase's edge runtime does.
+ * Local API gateway, run by real Deno: one API_URL, as `supabase start` gives (Kong there):
+ *   /functions/v1/<name>   every edge function, the way Supabase's edge runtime serves them;
+ *   /rest/v1/…             PostgREST (REST_UPSTREAM, when it runs), with the path below /rest/v1, as Kong forwards it.
  *
  * Each `functions/<name>/index.ts` (folders starting with `_` are shared code, as on the platform) is imported
  * unchanged; its `Deno.serve(handler)` call is captured instead of opening a port, and requests under
@@ -13,6 +14,7 @@ type Handler = (request: Request, info: Deno.ServeHandlerInfo) => Response | Pro
 const functionsDir = new URL('../functions/', import.meta.url);
 const hostname = Deno.env.get('FUNCTIONS_HOST') ?? '127.0.0.1';
 const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54321');
+const restUpstream = Deno.env.get('REST_UPSTREAM');
 
 function errorJson(status: number, message: string, error: string): Response {
   return Response.json({ statusCode: status, message, error, details: [] }, { status });
@@ -64,15 +66,33 @@ async function loadFunctions(): Promise<Map<string, Handler>> {
 
 const handlers = await loadFunctions();
 const route = /^\/functions\/v1\/([^/]+)(\/.*)?$/;
+const restRoute = /^\/rest\/v1(\/.*)?$/;
+
+/** Forwards a request to PostgREST below /rest/v1, streaming both ways; hop-by-hop headers stay behind. */
+async function proxyRest(request: Request, path: string, search: string): Promise<Response> {
+  if (!restUpstream) return errorJson(503, 'PostgREST is not running here (see npm start\'s output)', 'Service Unavailable');
+  const headers = new Headers(request.headers);
+  for (const name of ['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade']) headers.delete(name);
+  try {
+    const upstream = await fetch(`${restUpstream}${path || '/'}${search}`, {
+      method: request.method, headers, body: request.body, redirect: 'manual', duplex: 'half',
+    } as RequestInit);
+    return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: upstream.headers });
+  } catch {
+    return errorJson(503, 'PostgREST is not reachable', 'Service Unavailable');
+  }
+}
 
 const server = Deno.serve({
   hostname,
   port,
-  onListen: () => console.log(JSON.stringify({ level: 'info', event: 'functions_listening', url: `http://${hostname}:${port}/functions/v1/`, functions: [...handlers.keys()] })),
+  onListen: () => console.log(JSON.stringify({ level: 'info', event: 'functions_listening', url: `http://${hostname}:${port}/functions/v1/`, functions: [...handlers.keys()], rest: restUpstream ? `http://${hostname}:${port}/rest/v1/` : null })),
 }, async (request, info) => {
   const url = new URL(request.url);
+  const restPath = restRoute.exec(url.pathname);
+  if (restPath) return await proxyRest(request, restPath[1] ?? '', url.search);
   const match = route.exec(url.pathname);
-  if (!match) return errorJson(404, 'Only edge functions are served here: /functions/v1/<name>', 'Not Found');
+  if (!match) return errorJson(404, 'Served here: /rest/v1/… (PostgREST) and /functions/v1/<name>', 'Not Found');
   const [, name, rest = ''] = match;
   const handler = handlers.get(name);
   if (!handler) return errorJson(404, `Function not found: ${name}`, 'Not Found');

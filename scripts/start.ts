@@ -1,14 +1,16 @@
 /**
  * `npm start`: the HealSpace backend on this machine, no Docker and no system services.
  *   Postgres (DATABASE_URL, or embedded Postgres 17 with data in .healspace/db) → platform stand-in →
- *   migrations + seed via `supabase db push` → edge functions on Deno at :54321/functions/v1/<name>.
+ *   migrations + seed via `supabase db push` → PostgREST (the pinned official binary) → one API_URL on Deno's
+ *   gateway: :54321/rest/v1 (PostgREST) and :54321/functions/v1/<name> (edge functions).
  * `npm run reset` (`--reset`) deletes the embedded database first. Ctrl-C stops everything.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DatabaseServer, startEmbeddedPostgres } from './lib/postgres.ts';
+import { type DatabaseServer, freePort, startEmbeddedPostgres } from './lib/postgres.ts';
+import { postgrestBinary, type PostgrestServer, startPostgrest } from './lib/postgrest.ts';
 import { generateVapidKeys } from '../functions/_shared/push.ts';
-import { applyPlatformStandIn, demoAccounts, type FunctionsServer, pushMigrations, repoRoot, startFunctions, type VapidEnv, writeEnvFile } from './lib/stack.ts';
+import { applyPlatformStandIn, connect, demoAccounts, type FunctionsServer, pushMigrations, repoRoot, startFunctions, type VapidEnv, writeEnvFile } from './lib/stack.ts';
 import { bold, dim, green, step, StepError } from './lib/steps.ts';
 import { apiKey, jwtSecret, userAccessToken } from './lib/tokens.ts';
 
@@ -21,6 +23,7 @@ const reset = process.argv.includes('--reset');
 
 let database: DatabaseServer | undefined;
 let functions: FunctionsServer | undefined;
+let rest: PostgrestServer | undefined;
 let stopping = false;
 let deliveryTimer: NodeJS.Timeout | undefined;
 
@@ -62,6 +65,7 @@ async function shutdown(code: number): Promise<never> {
     clearInterval(deliveryTimer);
     console.log(dim('\nStopping…'));
     await functions?.stop().catch(() => undefined);
+    await rest?.stop().catch(() => undefined);
     await database?.stop().catch(() => undefined);
     console.log(dim('Stopped. Data is kept; `npm run reset` starts from scratch.'));
   }
@@ -98,22 +102,43 @@ async function main(): Promise<void> {
 
   const vapid = await step('Web Push: VAPID keys (generated once, kept in .healspace/vapid.json)', async () => localVapidKeys());
 
-  functions = await step(`Edge functions: Deno on ${apiUrl}/functions/v1`, () =>
-    startFunctions(functionsPort, { dbUrl, apiUrl, anonKey, serviceRoleKey, jwtSecret: secret, vapid }, (line) => {
+  // PostgREST connects as authenticator, with the database's password, as `supabase start` sets it up.
+  const postgrest = postgrestBinary();
+  if ('unavailable' in postgrest) {
+    console.log(dim(`  PostgREST: not started: ${postgrest.unavailable}. ${apiUrl}/rest/v1 answers 503; the rest runs.`));
+  } else {
+    rest = await step('PostgREST 12.0.2 (pinned binary, sha256 checked) as authenticator', async () => {
+      const password = decodeURIComponent(new URL(dbUrl).password);
+      if (password) {
+        const sql = connect(dbUrl, { max: 1 });
+        try {
+          await sql.unsafe(`alter role authenticator with login password '${password.replace(/'/g, "''")}'`);
+        } finally {
+          await sql.end();
+        }
+      }
+      return await startPostgrest({ binary: postgrest.path, dbUrl, authenticatorPassword: password, port: await freePort(), adminPort: await freePort(), jwtSecret: secret,
+        onLog: (line) => { if (!stopping) console.log(dim(`[postgrest] ${line}`)); } });
+    });
+  }
+
+  functions = await step(`API gateway: Deno on ${apiUrl} (/rest/v1, /functions/v1)`, () =>
+    startFunctions(functionsPort, { dbUrl, apiUrl, anonKey, serviceRoleKey, jwtSecret: secret, vapid, restUrl: rest?.url }, (line) => {
       if (!stopping) console.log(dim(`[functions] ${line}`));
     })
   );
 
-  const vars = { API_URL: apiUrl, FUNCTIONS_URL: `${apiUrl}/functions/v1`, DB_URL: dbUrl, JWT_SECRET: secret, ANON_KEY: anonKey, SERVICE_ROLE_KEY: serviceRoleKey, VAPID_PUBLIC_KEY: vapid.publicKey };
+  const vars = { API_URL: apiUrl, REST_URL: `${apiUrl}/rest/v1`, FUNCTIONS_URL: `${apiUrl}/functions/v1`, DB_URL: dbUrl, JWT_SECRET: secret, ANON_KEY: anonKey, SERVICE_ROLE_KEY: serviceRoleKey, VAPID_PUBLIC_KEY: vapid.publicKey };
   writeEnvFile(envFile, vars);
   deliveryTimer = startDeliveryWorker(`${apiUrl}/functions/v1`, serviceRoleKey);
 
   const accounts = await demoAccounts(dbUrl);
   console.log(`\n${green(bold('HealSpace is running.'))}`);
   console.log(`  Database   ${dbUrl}  ${dim(database.description)}`);
+  console.log(`  Data API   ${rest ? `${apiUrl}/rest/v1  ${dim('(PostgREST; createClient(API_URL, ANON_KEY))')}` : dim('not running (see above)')}`);
   console.log(`  Functions  ${apiUrl}/functions/v1/<name>`);
   console.log(`  Env file   ${envFile}  ${dim('(names as `supabase status -o env`; `npm run status` prints it)')}`);
-  console.log(dim('  Not run locally without Docker: PostgREST, Auth, Realtime and Storage servers (see README).'));
+  console.log(dim('  Not run locally without Docker: the Auth, Realtime and Storage servers (see README): use minted tokens.'));
   console.log(`\n${bold('Demo accounts')} ${dim('(from supabase/seed.sql; tokens valid 1 hour, `npm run tokens` mints fresh ones)')}`);
   for (const account of accounts) {
     const token = await userAccessToken(account, { apiUrl, secret });
@@ -124,6 +149,7 @@ async function main(): Promise<void> {
   if (first) {
     console.log(`\n${bold('Try it')}`);
     console.log(`  curl ${apiUrl}/functions/v1/health`);
+    if (rest) console.log(`  curl -H "Authorization: Bearer $(npm run -s tokens -- ${first.label})" ${apiUrl}/rest/v1/my_profile`);
     console.log(`  curl -H "Authorization: Bearer $(npm run -s tokens -- ${first.label})" ${apiUrl}/functions/v1/whoami`);
   }
   console.log(dim('\nPress Ctrl-C to stop.'));

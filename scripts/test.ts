@@ -13,6 +13,7 @@ import type postgres from 'postgres';
 import { type DatabaseServer, debianPostgres, freePort, type PgBouncer, pgBouncerBinary, providePgTapToEmbeddedPostgres, runCommand, startEmbeddedPostgres, startPgBouncer, startThrowawayCluster, temporaryDirectoryForPostgres } from './lib/postgres.ts';
 import { generateVapidKeys } from '../functions/_shared/push.ts';
 import { applyPlatformStandIn, bin, connect, type FunctionsServer, generateTypes, installTestTooling, pushMigrations, repoRoot, startFunctions, supabaseCli, vapidVariables } from './lib/stack.ts';
+import { postgrestBinary, type PostgrestServer, startPostgrest } from './lib/postgrest.ts';
 import { bold, dim, green, red, seconds, step } from './lib/steps.ts';
 import { apiKey, jwtSecret } from './lib/tokens.ts';
 
@@ -354,14 +355,21 @@ async function databaseAndSuites(): Promise<void> {
   const statsBefore = pooler ? await poolerStats(pooler).catch(() => undefined) : undefined;
 
   let functions: FunctionsServer;
+  let rest: PostgrestServer;
   const secret = jwtSecret();
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
   const vapid = { ...generateVapidKeys(), subject: 'mailto:tests@healspace.local' };
   try {
     await step('Test helpers and pgTAP', () => installTestTooling(server.url));
+    // The real PostgREST, as the frontend meets it: supabase-js suites call API_URL/rest/v1 through the gateway.
+    const postgrest = postgrestBinary();
+    if ('unavailable' in postgrest) throw new Error(`PostgREST cannot run: ${postgrest.unavailable}`);
+    rest = await step('PostgREST 12.0.2 (pinned binary) as authenticator', async () =>
+      startPostgrest({ binary: postgrest.path, dbUrl: server.url, port: await freePort(), adminPort: await freePort(), jwtSecret: secret }));
+    cleanups.push(() => rest.stop());
     functions = await step(`Edge functions on Deno (test instance) ${pooler ? 'via pgbouncer (transaction mode)' : 'on a direct connection'}`, async () =>
-      startFunctions(port, { dbUrl: functionsDbUrl, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret, vapid }, () => {})
+      startFunctions(port, { dbUrl: functionsDbUrl, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret, vapid, restUrl: rest.url }, () => {})
     );
     cleanups.push(() => functions.stop());
   } catch (error) {
@@ -372,7 +380,7 @@ async function databaseAndSuites(): Promise<void> {
   await Promise.all([
     runPgTap(server, pgTapOnDebian),
     runVitest({
-      DB_URL: server.url, JWT_SECRET: secret, FUNCTIONS_URL: functions.url, API_URL: apiUrl,
+      DB_URL: server.url, JWT_SECRET: secret, FUNCTIONS_URL: functions.url, API_URL: apiUrl, ANON_KEY: await apiKey('anon', secret),
       // What the edge runtime gives a function, for the suites that run function apps in-process.
       SUPABASE_DB_URL: functionsDbUrl, SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: await apiKey('service_role', secret),
       ...vapidVariables(vapid),

@@ -45,6 +45,13 @@ export async function pushMigrations(url: string): Promise<string> {
     const errorLines = lines.filter((line) => /^(ERROR|At statement|Applying migration|Seeding data)/.test(line.trim()));
     throw new StepError(`supabase db push exited with ${result.code}\n${[...errorLines, ...lines.slice(-12)].join('\n')}`, 'fix the migration named above, then run the command again (`npm run reset` to start from an empty database)');
   }
+  // A running PostgREST reloads its schema cache (it listens on the pgrst channel), as after a push on the platform.
+  const sql = connect(url, { max: 1 });
+  try {
+    await sql`notify pgrst, 'reload schema'`;
+  } finally {
+    await sql.end();
+  }
   return output;
 }
 
@@ -52,7 +59,8 @@ export type FunctionsServer = { url: string; process: ChildProcess; stop(): Prom
 
 /** VAPID keys for Web Push: a local pair `npm start` keeps in .healspace/vapid.json, a fresh one per `npm test`. */
 export type VapidEnv = { publicKey: string; privateKey: string; subject: string };
-export type FunctionsEnv = { dbUrl: string; apiUrl: string; anonKey: string; serviceRoleKey: string; jwtSecret: string; vapid?: VapidEnv };
+/** restUrl: PostgREST's own address, which the gateway serves at API_URL/rest/v1 (absent: /rest/v1 answers 503). */
+export type FunctionsEnv = { dbUrl: string; apiUrl: string; anonKey: string; serviceRoleKey: string; jwtSecret: string; vapid?: VapidEnv; restUrl?: string };
 
 /** The environment variables the notifications function reads its VAPID keys from. */
 export function vapidVariables(vapid: VapidEnv | undefined): Record<string, string> {
@@ -71,6 +79,7 @@ export async function startFunctions(port: number, env: FunctionsEnv, onLog: (li
     env: {
       ...process.env,
       FUNCTIONS_PORT: String(port),
+      ...(env.restUrl ? { REST_UPSTREAM: env.restUrl } : {}),
       // The variables Supabase's edge runtime gives every function, plus our JWT secret.
       SUPABASE_URL: env.apiUrl,
       SUPABASE_ANON_KEY: env.anonKey,

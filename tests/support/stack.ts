@@ -2,17 +2,21 @@
  * What vitest suites share: the test database (as its owner, to create fixtures through the `tests` helpers that
  * the pgTAP suites use too), and access tokens, good and forged, signed like Supabase Auth signs them.
  */
+import { createClient } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';
 import postgres from 'postgres';
+import ws from 'ws';
 import { afterAll } from 'vitest';
 import { accessTokenAppMetadataSql } from '../../scripts/lib/stack.ts';
 import { type AuthUserRow, userAccessToken } from '../../scripts/lib/tokens.ts';
+import type { Database } from '../../types/database.ts';
 
 export const env = {
   dbUrl: process.env.DB_URL ?? '',
   jwtSecret: process.env.JWT_SECRET ?? '',
   functionsUrl: process.env.FUNCTIONS_URL ?? '',
   apiUrl: process.env.API_URL ?? '',
+  anonKey: process.env.ANON_KEY ?? '',
 };
 
 let admin: postgres.Sql | undefined;
@@ -105,4 +109,18 @@ export async function asUser<T>(user: AuthUserRow, work: (tx: postgres.Transacti
   } finally {
     await connection.end();
   }
+}
+
+/**
+ * The real supabase-js client against API_URL (the gateway: PostgREST at /rest/v1), as the frontend builds it: the
+ * anon key, and the person's access token when signed in. Node 20 has no WebSocket of its own, so Realtime gets `ws`.
+ */
+export async function supabaseAs(user?: AuthUserRow) {
+  const token = user ? await tokenFor(user) : undefined;
+  return createClient<Database>(env.apiUrl, env.anonKey, {
+    // ws's constructor type is wider than realtime-js declares; at run time it is exactly what realtime-js expects.
+    realtime: { transport: ws as never },
+    auth: { persistSession: false, autoRefreshToken: false },
+    ...(token ? { global: { headers: { Authorization: `Bearer ${token}` } } } : {}),
+  });
 }

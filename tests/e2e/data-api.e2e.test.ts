@@ -1,0 +1,63 @@
+/**
+ * The data API as the frontend meets it: the real supabase-js client against the real PostgREST (pinned binary),
+ * through API_URL/rest/v1, with tokens signed as Supabase Auth signs them. Statuses and error codes are asserted as
+ * supabase-js returns them. (Issue 15 extends this to every mapped table, view and RPC, from both sides.)
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createUser, supabaseAs, type TestUser } from '../support/stack.ts';
+
+let ava: TestUser;
+let ben: TestUser;
+
+beforeAll(async () => {
+  [ava, ben] = await Promise.all([
+    createUser('rest-ava', { metadata: { firstName: 'Ava', lastName: 'Rest' } }),
+    createUser('rest-ben', { metadata: { firstName: 'Ben', lastName: 'Rest' } }),
+  ]);
+});
+
+describe('GET /users/profile: from(my_profile)', () => {
+  it('answers the signed-in person their own profile in the seed\'s shape', async () => {
+    const supabase = await supabaseAs(ava);
+    const { data, error, status } = await supabase.from('my_profile').select().single();
+    expect(error).toBeNull();
+    expect(status).toBe(200);
+    expect(data).toMatchObject({ id: ava.id, firstName: 'Ava', lastName: 'Rest', privacySettings: { anonymousMode: false } });
+    expect(data?.realtimeTopic).toMatch(/^user:[0-9a-f-]{36}$/);
+    expect(data?.realtimeTopic).not.toContain(ava.id);
+  });
+
+  it('answers nobody else\'s row (the other person sees only their own)', async () => {
+    const supabase = await supabaseAs(ben);
+    const { data, error } = await supabase.from('my_profile').select('id');
+    expect(error).toBeNull();
+    expect(data).toEqual([{ id: ben.id }]);
+  });
+
+  it('refuses the anon key alone with 401 and 42501', async () => {
+    const supabase = await supabaseAs();
+    const { data, error, status } = await supabase.from('my_profile').select('id');
+    expect(data).toBeNull();
+    expect(status).toBe(401);
+    expect(error?.code).toBe('42501');
+  });
+});
+
+describe('PUT /users/privacy: rpc(update_privacy_settings)', () => {
+  it('updates with the seed\'s keys and answers all eight', async () => {
+    const supabase = await supabaseAs(ava);
+    const { data, error, status } = await supabase.rpc('update_privacy_settings', { settings: { hidePhone: false } });
+    expect(error).toBeNull();
+    expect(status).toBe(200);
+    expect(data).toMatchObject({ hidePhone: false, anonymousMode: false });
+  });
+
+  it('refuses an unknown key with 400 and the database\'s PT400', async () => {
+    const supabase = await supabaseAs(ava);
+    const { data, error, status } = await supabase.rpc('update_privacy_settings', { settings: { hideEverything: true } });
+    expect(data).toBeNull();
+    expect(status).toBe(400);
+    expect(error?.code).toBe('PT400');
+    expect(error?.message).toBe('Unknown privacy setting: hideEverything');
+  });
+});
