@@ -61,3 +61,30 @@ describe('PUT /users/privacy: rpc(update_privacy_settings)', () => {
     expect(error?.message).toBe('Unknown privacy setting: hideEverything');
   });
 });
+
+describe('search input never reaches the parser as operators (issue 15: XX000 / 54001 / timeouts, HTTP 500)', () => {
+  it('GET /journal/entries?search=: operators are plain text, answered 200', async () => {
+    const supabase = await supabaseAs(ava);
+    for (const search of ['-'.repeat(34), '!(&|<->:*'.repeat(20), '"a" or "b" or -c', '悲しい -眠れない'.repeat(10)]) {
+      const { error, status } = await supabase.rpc('list_journal_entries', { search });
+      expect({ search, status, error }).toMatchObject({ status: 200, error: null });
+    }
+  });
+
+  it('a search over 200 characters is a 400 with PT400, never a timeout', async () => {
+    const supabase = await supabaseAs(ava);
+    const { data, error, status } = await supabase.rpc('list_journal_entries', { search: 'word '.repeat(12_000) });
+    expect(data).toBeNull();
+    expect(status).toBe(400);
+    expect(error?.code).toBe('PT400');
+    const groups = await supabase.rpc('list_groups', { search: '-'.repeat(201) });
+    expect(groups.status).toBe(400);
+    expect(groups.error?.code).toBe('PT400');
+  });
+
+  it('GET /groups?search=: 34 dashes answer 200 too', async () => {
+    const supabase = await supabaseAs(ava);
+    const { error, status } = await supabase.rpc('list_groups', { search: '-'.repeat(34) });
+    expect({ status, error }).toMatchObject({ status: 200, error: null });
+  });
+});
