@@ -88,3 +88,24 @@ describe('search input never reaches the parser as operators (issue 15: XX000 / 
     expect({ status, error }).toMatchObject({ status: 200, error: null });
   });
 });
+
+describe('POST push subscriptions: rpc(register_push_subscription)', () => {
+  it('refuses an endpoint that is not printable ASCII (bytes past the index\'s limit were an HTTP 500) with 400', async () => {
+    const supabase = await supabaseAs(ava);
+    const { data, error, status } = await supabase.rpc('register_push_subscription', {
+      endpoint: `https://fcm.googleapis.com/fcm/send/${'漢'.repeat(1_900)}`, p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22),
+    });
+    expect(data).toBeNull();
+    expect(status).toBe(400);
+    expect(error?.code).toBe('PT400');
+  });
+
+  it('registers a real-looking endpoint', async () => {
+    const supabase = await supabaseAs(ava);
+    const { data, error, status } = await supabase.rpc('register_push_subscription', {
+      endpoint: `https://fcm.googleapis.com/fcm/send/rest-${crypto.randomUUID()}`, p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22),
+    });
+    expect({ status, error }).toMatchObject({ status: 200, error: null });
+    expect(data).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
