@@ -342,7 +342,7 @@ async function databaseAndSuites(): Promise<void> {
       return undefined;
     }),
     check('supabase db advisors: no security or performance warnings', async () => {
-      const result = await supabaseCli(['db', 'advisors', '--db-url', server.url, '--type', 'all', '--level', 'warn', '--fail-on', 'warn']);
+      const result = await supabaseCli(['db', 'advisors', `--remote=${server.url}`, '--type', 'all', '--level', 'warn', '--fail-on', 'warn']);
       const output = (result.stdout + result.stderr).trim();
       if (result.code !== 0) throw new Error(`advisors reported issues (exit ${result.code}):\n${output}`);
       return undefined;

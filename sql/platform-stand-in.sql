@@ -37,9 +37,12 @@
 --     query (postgres.js `sql.unsafe(file)`), i.e. one implicit transaction.
 --
 -- Known, deliberate differences from the platform
---   * realtime.messages gets a DEFAULT partition (realtime.messages_default)
---     so inserts work without the Realtime server, which on the platform
---     creates the daily partitions messages_YYYY_MM_DD.
+--   * realtime.messages gets the daily partitions messages_YYYY_MM_DD that the
+--     Realtime server creates when it connects (yesterday to three days ahead,
+--     lib/realtime/tenants.ex create_messages_partitions), created here at every
+--     apply since no Realtime server runs. As on the platform there is no
+--     DEFAULT partition: on a day without one, realtime.send drops the broadcast
+--     with a WARNING (its exception handler) and the transaction goes on.
 --   * authenticator gets no `session_preload_libraries = safeupdate`
 --     (the library does not exist on plain Postgres; logins would fail).
 --   * `postgres` stays a superuser locally (the platform demotes it to
@@ -733,10 +736,6 @@ begin
     create index messages_inserted_at_topic_index on realtime.messages using btree (inserted_at desc, topic)
       where ((extension = 'broadcast'::text) and (private is true));
 
-    -- stand-in only: the Realtime server creates daily partitions instead
-    create table realtime.messages_default partition of realtime.messages default;
-    alter table realtime.messages_default owner to supabase_realtime_admin;
-
     alter table realtime.messages owner to supabase_realtime_admin;
     alter table realtime.messages enable row level security;
     grant select, insert, update on table realtime.messages to anon, authenticated, service_role;
@@ -793,6 +792,27 @@ $fn$;
     alter function realtime.send(jsonb, text, text, boolean) owner to supabase_realtime_admin;
     grant all on function realtime.send(jsonb, text, text, boolean) to postgres, dashboard_user;
   end if;
+end
+$standin$;
+
+-- The daily partitions of realtime.messages, as the Realtime server makes them when it connects: yesterday to three
+-- days ahead, owned by supabase_realtime_admin. A DEFAULT partition left by an earlier version of this stand-in goes
+-- (its rows are a log of broadcasts already delivered, or never to be: nothing runs Realtime here).
+do $standin$
+declare
+  day date;
+begin
+  if to_regclass('realtime.messages_default') is not null then
+    drop table realtime.messages_default;
+  end if;
+  -- Days in UTC, as the Realtime server counts them and as inserted_at (now() in the database's UTC) falls.
+  for day in select generate_series((now() at time zone 'UTC')::date - 1, (now() at time zone 'UTC')::date + 3, interval '1 day')::date loop
+    if to_regclass(format('realtime.messages_%s', to_char(day, 'YYYY_MM_DD'))) is null then
+      execute format('create table realtime.%I partition of realtime.messages for values from (%L) to (%L)',
+                     'messages_' || to_char(day, 'YYYY_MM_DD'), day, day + 1);
+      execute format('alter table realtime.%I owner to supabase_realtime_admin', 'messages_' || to_char(day, 'YYYY_MM_DD'));
+    end if;
+  end loop;
 end
 $standin$;
 

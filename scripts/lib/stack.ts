@@ -37,7 +37,7 @@ export function supabaseCli(args: string[]) {
 
 /** `supabase db push --include-seed`: migrations and seed as the Supabase CLI applies them, history included. */
 export async function pushMigrations(url: string): Promise<string> {
-  const result = await supabaseCli(['db', 'push', '--db-url', url, '--include-seed', '--yes']);
+  const result = await supabaseCli(['db', 'push', `--remote=${url}`, '--include-seed', '--yes']);
   const output = `${result.stdout}${result.stderr}`.trim();
   if (result.code !== 0) {
     // The CLI prints the failing statement after the error: lead with the error, then the statement's tail.
@@ -166,7 +166,7 @@ export async function installTestTooling(url: string): Promise<void> {
 
 /** `supabase gen types typescript` for the exposed schema, as committed in types/database.ts. */
 export async function generateTypes(url: string): Promise<string> {
-  const result = await supabaseCli(['gen', 'types', 'typescript', '--db-url', url, '--schema', 'public']);
+  const result = await supabaseCli(['gen', 'types', 'typescript', `--remote=${url}`, '--schema', 'public']);
   if (result.code !== 0) throw new StepError(`supabase gen types exited with ${result.code}\n${result.stderr.trim()}`);
   return result.stdout;
 }

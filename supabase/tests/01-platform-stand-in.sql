@@ -10,7 +10,7 @@
 
 begin;
 
-select plan(46);
+select plan(49);
 
 -- ---------------------------------------------------------------------------
 -- roles
@@ -218,6 +218,22 @@ select ok(
 select ok(
   exists (select from pg_catalog.pg_publication where pubname = 'supabase_realtime'),
   'the supabase_realtime publication exists'
+);
+
+select is_empty(
+  $$select 1 from pg_catalog.pg_inherits as i join pg_catalog.pg_class as c on c.oid = i.inhrelid
+    where i.inhparent = 'realtime.messages'::regclass and pg_catalog.pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT'$$,
+  'realtime.messages has no DEFAULT partition, as on the platform'
+);
+select ok(
+  to_regclass('realtime.messages_' || to_char((now() at time zone 'UTC')::date, 'YYYY_MM_DD')) is not null
+    and to_regclass('realtime.messages_' || to_char((now() at time zone 'UTC')::date + 3, 'YYYY_MM_DD')) is not null,
+  'realtime.messages has the daily partitions the Realtime server creates (yesterday to three days ahead)'
+);
+select throws_ok(
+  $$insert into realtime.messages (topic, extension, payload, inserted_at) values ('room:later', 'broadcast', '{}', now() + interval '30 days')$$,
+  '23514', null,
+  'a day without a partition takes no message (realtime.send then drops the broadcast with a warning, as on the platform)'
 );
 
 select * from finish();
