@@ -5,22 +5,21 @@
  *   user tokens, each request as the next of BENCH_LOAD_USERS people (200) with a year of daily mood entries, slots
  *   for the next of a few therapists with weekly hours and a partly booked calendar; baseline: whoami, the same
  *   gateway, token verification and transaction as the caller, with one trivial query.
- * - Chat send, the RPC public.send_chat_message that supabase-js calls through PostgREST. PostgREST does not run
- *   here, so each request is what PostgREST runs for it: a transaction on a pooled connection that sets `role` and
- *   `request.jwt.claims` (the token's own payload) locally, then the call, through RLS and every trigger. Baseline:
- *   the same transaction around `select 1`. Sends are spread over enough senders (in their own conversations) that
+ * - Chat send, the RPC public.send_chat_message, as supabase-js calls it: POST /rest/v1/rpc/send_chat_message through
+ *   the gateway to the real PostgREST (the pinned binary), with the sender's token, through RLS and every trigger.
+ *   Baseline: the cheapest RPC on the same path, rpc/crisis_support (a read of the helplines table). Sends are spread
+ *   over enough senders (in their own conversations) that
  *   none comes near the per-minute limit of private.check_chat_send_rate: the path is measured, not the limiter; a
  *   refusal by the limiter (PT429) would count as an error.
  * Client, Deno and Postgres share the machine's cores, so the ratios are the figures to compare between runs.
  */
 import { Agent } from 'node:http';
-import { decodeJwt } from 'jose';
-import type postgres from 'postgres';
 import { freePort } from '../lib/postgres.ts';
+import { postgrestBinary, startPostgrest } from '../lib/postgrest.ts';
 import { accessTokenAppMetadataSql, connect, startFunctions } from '../lib/stack.ts';
 import { bold, dim, red } from '../lib/steps.ts';
 import { apiKey, type AuthUserRow, jwtSecret, userAccessToken } from '../lib/tokens.ts';
-import { actAs, boundedLoad, getOk, type LoadFigures, type LoadOptions } from './measure.ts';
+import { actAs, boundedLoad, getOk, type LoadFigures, type LoadOptions, postOk } from './measure.ts';
 
 /** A row with no baseline is the baseline of the rows after it, under its `group` heading. */
 export type LoadRow = LoadFigures & { name: string; baseline?: LoadRow; group?: string };
@@ -128,24 +127,30 @@ export async function measureLoad(url: string, onProgress: (message: string) => 
     const byConversation = new Map<string, Array<{ id: string; user_id: string }>>();
     for (const { id, conversation, user_id } of participants) byConversation.set(conversation, [...(byConversation.get(conversation) ?? []), { id, user_id }]);
     const pairs = [...byConversation.values()];
-    const claimsOfChatter = new Map<string, string>();
+    const tokenOfChatter = new Map<string, string>();
     for (const user of chatters) {
-      claimsOfChatter.set(user.id, JSON.stringify(decodeJwt(await userAccessToken(user, { apiUrl: 'http://127.0.0.1:54321', secret, expiresInSeconds: 3600 }))));
+      tokenOfChatter.set(user.id, `Bearer ${await userAccessToken(user, { apiUrl: 'http://127.0.0.1:54321', secret, expiresInSeconds: 3600 })}`);
     }
     const senderSlots = pairs.length * 2;
     const sender = (index: number) => {
       const slot = index % senderSlots;
       const [me, partner] = slot < pairs.length ? pairs[slot] : [...pairs[slot - pairs.length]].reverse();
-      return { claims: claimsOfChatter.get(me.user_id)!, recipient: partner.id };
+      return { token: tokenOfChatter.get(me.user_id)!, recipient: partner.id };
     };
     const maxPerSender = Math.ceil(sends / senderSlots);
     onProgress(`${chatters.length} people in ${conversations} conversations to send into, at most ${maxPerSender} sends each (limit ${limit} a minute)`);
 
-    // Functions on real Deno.
+    // PostgREST (when the platform has its binary) and the functions on real Deno, behind one gateway.
+    const binary = postgrestBinary();
+    const rest = 'path' in binary
+      ? await startPostgrest({ binary: binary.path, dbUrl: url, port: await freePort(), adminPort: await freePort(), jwtSecret: secret })
+      : undefined;
+    if (rest) cleanups.push(() => rest.stop());
     const functionsPort = await freePort();
     const apiUrl = `http://127.0.0.1:${functionsPort}`;
+    const anonKey = await apiKey('anon', secret);
     const functions = await startFunctions(functionsPort, {
-      dbUrl: url, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret,
+      dbUrl: url, apiUrl, anonKey, serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret, restUrl: rest?.url,
     }, () => {});
     cleanups.push(() => functions.stop());
     const tokens = await Promise.all(people.map(async (person) => `Bearer ${await userAccessToken(person, { apiUrl, secret, expiresInSeconds: 3600 })}`));
@@ -164,31 +169,29 @@ export async function measureLoad(url: string, onProgress: (message: string) => 
     rows.push(await overHttp('GET booking/slots (a week, London time)', (index) =>
       `${functions.url}/booking/slots?therapistId=${therapistIds[index % therapistIds.length]}&from=${from}&to=${to}&tz=Europe/London`, whoami));
 
-    // Chat send as PostgREST runs an RPC: its pool (BENCH_CONNECTIONS connections, prepared statements), a
-    // transaction per request with role and claims set locally.
-    const pool = connect(url, { max: options.connections });
-    cleanups.push(async () => await pool.end());
-    await Promise.all(Array.from({ length: options.connections }, () => pool`select 1`));
-    const asCaller = (claims: string, call: (tx: postgres.TransactionSql) => Promise<unknown>) =>
-      pool.begin(async (tx) => {
-        await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${claims}, true)`;
-        return await call(tx);
-      });
-    const selectOne = await boundedLoad(options, (index) => asCaller(sender(index).claims, (tx) => tx`select 1`));
-    const selectRow: LoadRow = { name: 'select 1 as the caller (baseline: PostgREST tx)', ...selectOne, group: 'SQL, each request a transaction as PostgREST runs an RPC' };
-    rows.push(selectRow);
+    // Chat send as supabase-js sends it: POST /rest/v1/rpc/<name> through the gateway to PostgREST.
     const [{ before }] = await sql<{ before: number }[]>`select count(*)::int as before from public.chat_messages`;
-    const send = await boundedLoad(options, (index) => {
-      const { claims, recipient } = sender(index);
-      return asCaller(claims, (tx) => tx`select public.send_chat_message(${crypto.randomUUID()}, ${`How are you feeling today? (${index})`}, ${recipient})`);
-    });
-    rows.push({ name: 'chat send: send_chat_message RPC as sender', ...send, baseline: selectRow });
+    let send: LoadFigures | undefined;
+    if (rest) {
+      const rpc = (name: string) => new URL(`${apiUrl}/rest/v1/rpc/${name}`);
+      const cheapest = await boundedLoad(options, (index) => postOk(agent, rpc('crisis_support'), {}, { apikey: anonKey, authorization: sender(index).token }));
+      const cheapestRow: LoadRow = { name: 'rpc/crisis_support (baseline: the cheapest RPC)', ...cheapest, group: 'through the real PostgREST, as supabase-js calls RPCs' };
+      rows.push(cheapestRow);
+      send = await boundedLoad(options, (index) => {
+        const { token, recipient } = sender(index);
+        return postOk(agent, rpc('send_chat_message'), { message_id: crypto.randomUUID(), content: `How are you feeling today? (${index})`, recipient_id: recipient },
+          { apikey: anonKey, authorization: token });
+      });
+      rows.push({ name: 'chat send: rpc/send_chat_message as sender', ...send, baseline: cheapestRow });
+    } else if ('unavailable' in binary) {
+      onProgress(`chat send: skipped (${binary.unavailable})`);
+    }
     const [{ after }] = await sql<{ after: number }[]>`select count(*)::int as after from public.chat_messages`;
-    onProgress(`chat send: ${send.rps.toFixed(0)} req/s`);
+    if (send) onProgress(`chat send: ${send.rps.toFixed(0)} req/s`);
 
     return {
       options, people: peopleCount, moodEntries, therapists: therapistCount, bookedSessions,
-      chat: { senders: chatters.length, conversations, maxPerSender, limit, sent: sends - send.errors - send.warmupErrors, stored: after - before },
+      chat: { senders: chatters.length, conversations, maxPerSender, limit, sent: send ? sends - send.errors - send.warmupErrors : 0, stored: after - before },
       rows,
     };
   } finally {

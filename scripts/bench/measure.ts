@@ -2,7 +2,7 @@
  * Measuring helpers shared by the bench sections: percentiles, in-database execution time, real nested plans, and the
  * bounded closed loop that puts load on a route (over HTTP or SQL).
  */
-import { type Agent, get as httpGet } from 'node:http';
+import { type Agent, get as httpGet, request as httpRequest } from 'node:http';
 import type postgres from 'postgres';
 import { connect } from '../lib/stack.ts';
 
@@ -127,8 +127,17 @@ export async function boundedLoad({ connections, requests, warmup }: LoadOptions
 
 /** One GET on a kept-alive connection of `agent`: resolves on a 2xx, rejects with the status (`HTTP 429`) otherwise. */
 export function getOk(agent: Agent, url: URL, headers: Record<string, string> = {}): Promise<void> {
+  return requestOk(agent, url, 'GET', headers);
+}
+
+/** One POST of a JSON body (as supabase-js sends an RPC), answered like getOk. */
+export function postOk(agent: Agent, url: URL, body: unknown, headers: Record<string, string> = {}): Promise<void> {
+  return requestOk(agent, url, 'POST', { ...headers, 'content-type': 'application/json' }, JSON.stringify(body));
+}
+
+function requestOk(agent: Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const request = httpGet(url, { agent, headers }, (response) => {
+    const request = (method === 'GET' ? httpGet : httpRequest)(url, { agent, method, headers }, (response) => {
       response.resume();
       response.on('end', () => {
         const status = response.statusCode ?? 0;
@@ -137,5 +146,6 @@ export function getOk(agent: Agent, url: URL, headers: Record<string, string> = 
       });
     });
     request.on('error', reject);
+    if (method !== 'GET') request.end(body);
   });
 }
