@@ -139,6 +139,11 @@ async function runVitest(env: Record<string, string>): Promise<void> {
       cwd: repoRoot,
       env: { ...process.env, ...env },
     });
+    // A suite's own summary (a line of its output starting with `summary: `), shown as the pgbouncer check's is.
+    for (const line of result.stdout.split('\n')) {
+      const plain = line.replace(/\x1b\[[0-9;]*m/g, '').trim();
+      if (plain.startsWith('summary: ')) console.log(dim(`  ${plain.slice('summary: '.length)}`));
+    }
     let report: VitestReport | undefined;
     try {
       report = JSON.parse(readFileSync(reportFile, 'utf8'));
@@ -381,6 +386,8 @@ async function databaseAndSuites(): Promise<void> {
     runPgTap(server, pgTapOnDebian),
     runVitest({
       DB_URL: server.url, JWT_SECRET: secret, FUNCTIONS_URL: functions.url, API_URL: apiUrl, ANON_KEY: await apiKey('anon', secret),
+      // PostgREST itself, behind the gateway: the hostile-input suite checks the gateway answers what PostgREST answers.
+      REST_URL: rest.url,
       // What the edge runtime gives a function, for the suites that run function apps in-process.
       SUPABASE_DB_URL: functionsDbUrl, SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: await apiKey('service_role', secret),
       ...vapidVariables(vapid),
