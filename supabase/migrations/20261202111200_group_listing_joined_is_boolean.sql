@@ -69,3 +69,5 @@ begin
     limit page_size offset page_offset;
 end;
 $$;
+comment on function public.list_groups(text, text, boolean, integer, integer) is
+  'GET /groups: category, search (words and phrases, at most 200 characters: private.search_query; ranked full text plus trigram similarity on the name, so typos still find), is_joined (the seed''s joined, false when not a member); with the caller''s membership, member_count (the exact count the cap uses) and online_count (members others can see whose presence shows).';
