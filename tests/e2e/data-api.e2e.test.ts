@@ -1,7 +1,8 @@
 /**
  * The data API as the frontend meets it: the real supabase-js client against the real PostgREST (pinned binary),
  * through API_URL/rest/v1, with tokens signed as Supabase Auth signs them. Statuses and error codes are asserted as
- * supabase-js returns them. (Issue 15 extends this to every mapped table, view and RPC, from both sides.)
+ * supabase-js returns them. Every mapped table, view and RPC, from both sides, is in data-api-<domain>.e2e.test.ts;
+ * hostile input is in data-api-hostile.e2e.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, supabaseAs, type TestUser } from '../support/stack.ts';
