@@ -29,7 +29,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSql, asUser, createUser, env, type TestUser, tokenFor } from '../support/stack.ts';
+import { adminSql, createUser, env, supabaseAs, type TestUser, tokenFor } from '../support/stack.ts';
 
 const seed = Number(process.env.HOSTILE_INPUT_SEED ?? 20261125);
 const runsPerTarget = Number(process.env.DATA_API_HOSTILE_RUNS ?? 10);
@@ -643,29 +643,35 @@ async function fixtures(): Promise<void> {
   const clientIds = [client.id, group.id, journal.id, goal.id];
   const therapistIds = [therapist.id, group.id];
   const adminIds = [group.id];
-  await asUser(client, async (tx) => {
-    const [{ answer }] = await tx<{ answer: { memberId: string } }[]>`select public.join_group(${group.id}) as answer`;
-    therapistIds.push(answer.memberId);
-    const [{ message }] = await tx<{ message: { message: { id: string } } }[]>`
-      select public.send_group_message(${group.id}, ${crypto.randomUUID()}, 'hello group') as message`;
-    clientIds.push(message.message.id);
-    adminIds.push(message.message.id);
-  }).catch(() => undefined);
-  await asUser(therapist, async (tx) => {
-    const [{ id }] = await tx<{ id: string }[]>`
-      select public.schedule_group_session(${group.id}, 'A session', now() + interval '1 day', 60) as id`;
-    clientIds.push(id);
-    therapistIds.push(id);
-  }).catch(() => undefined);
+  // The ids below come from the API as the frontend gets them. Like the goal above, each is best effort: a call that
+  // is refused only leaves its ids out of the fuzz (the per-domain suites check that these calls succeed).
+  const [asClient, asTherapist] = await Promise.all([supabaseAs(client), supabaseAs(therapist)]);
+  const joined = await asClient.rpc('join_group', { group_id: group.id });
+  if (!joined.error) {
+    therapistIds.push((joined.data as { memberId: string }).memberId);
+    const posted = await asClient.rpc('send_group_message', { group_id: group.id, message_id: crypto.randomUUID(), content: 'hello group' });
+    if (!posted.error) {
+      const { message } = posted.data as { message: { id: string } };
+      clientIds.push(message.id);
+      adminIds.push(message.id);
+    }
+  }
+  const scheduled = await asTherapist.rpc('schedule_group_session', {
+    group_id: group.id, title: 'A session', starts_at: new Date(Date.now() + 86_400_000).toISOString(), duration_minutes: 60,
+  });
+  if (!scheduled.error) {
+    clientIds.push(scheduled.data);
+    therapistIds.push(scheduled.data);
+  }
   const [{ public_id: partnerPublicId }] = await sql<{ public_id: string }[]>`select public_id from public.profiles where id = ${partner.id}`;
-  await asUser(client, async (tx) => {
-    const [{ answer }] = await tx<{ answer: { message: { id: string }; conversationId: string } }[]>`
-      select public.send_chat_message(${crypto.randomUUID()}, 'hello', ${partnerPublicId}) as answer`;
+  const chatted = await asClient.rpc('send_chat_message', { message_id: crypto.randomUUID(), content: 'hello', recipient_id: partnerPublicId });
+  if (!chatted.error) {
+    const answer = chatted.data as { message: { id: string }; conversationId: string };
     clientIds.push(answer.message.id, answer.conversationId);
     adminIds.push(answer.message.id);
     const participants = await sql<{ id: string }[]>`select id from private.chat_participants where conversation_id = ${answer.conversationId}`;
     clientIds.push(...participants.map((row) => row.id));
-  }).catch(() => undefined);
+  }
   // The admin's uuids name no person: an admin call may act on the ids it is given, and nobody else's account may change.
   identities = [
     { label: 'anon', token: env.anonKey, uuids: [] },

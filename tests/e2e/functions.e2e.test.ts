@@ -5,8 +5,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiKey } from '../../scripts/lib/tokens.ts';
+import { succeeded } from '../support/data-api.ts';
 import { startPushService } from '../support/push-service.ts';
-import { adminSql, asUser, createUser, env, expectErrorShape, forgedTokens, type TestUser, tokenFor } from '../support/stack.ts';
+import { adminSql, createUser, env, expectErrorShape, forgedTokens, supabaseAs, type TestUser, tokenFor } from '../support/stack.ts';
 
 let member: TestUser;
 
@@ -111,7 +112,8 @@ describe('functions over HTTP', () => {
     try {
       const person = await createUser('e2e-push');
       const browser = push.browser();
-      await asUser(person, (tx) => tx`select public.register_push_subscription(${browser.subscription.endpoint}, ${browser.subscription.keys.p256dh}, ${browser.subscription.keys.auth})`);
+      const { endpoint, keys } = browser.subscription;
+      succeeded(await (await supabaseAs(person)).rpc('register_push_subscription', { endpoint, p256dh: keys.p256dh, auth: keys.auth }), 'rpc(register_push_subscription)');
       const key = await (await call('/notifications/vapid-public-key')).json();
       const response = await call('/notifications/send', {
         method: 'POST',

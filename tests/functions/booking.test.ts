@@ -4,7 +4,8 @@
  * Idempotency-Key return the first booking; every route answers bad input with 400 and bad tokens with 401.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSql, asUser, createUser, expectErrorShape, forgedTokens, type TestUser, tokenFor } from '../support/stack.ts';
+import { succeeded } from '../support/data-api.ts';
+import { adminSql, createUser, expectErrorShape, forgedTokens, supabaseAs, type TestUser, tokenFor } from '../support/stack.ts';
 
 // More connections than the default pool, so that requests really overlap in the database.
 process.env.DB_POOL_MAX = '24';
@@ -224,10 +225,10 @@ describe('the booking routes', () => {
     const booked = await call(other, 'POST', '/', { therapistId: therapist.id, scheduledAt: slotInDays(9), notes: 'about my sleep' });
     expect(booked.status).toBe(201);
     const session = (await booked.json()) as Json;
-    const clientExport = await asUser(other, async (tx) => (await tx<{ data: Json }[]>`select public.export_my_data() as data`)[0].data);
+    const clientExport = succeeded(await (await supabaseAs(other)).rpc('export_my_data'), 'the client\'s rpc(export_my_data)') as Json;
     expect(clientExport.therapySessions).toEqual([expect.objectContaining({ id: session.id, notes: 'about my sleep', status: 'scheduled' })]);
     expect(clientExport.therapist).toBeNull();
-    const therapistExport = await asUser(therapist, async (tx) => (await tx<{ data: Json }[]>`select public.export_my_data() as data`)[0].data);
+    const therapistExport = succeeded(await (await supabaseAs(therapist)).rpc('export_my_data'), 'the therapist\'s rpc(export_my_data)') as Json;
     const practice = therapistExport.therapist as { profile: Json; weeklyHours: unknown[]; sessions: Json[] };
     expect(practice.profile).toMatchObject({ id: therapist.id, display_name: 'Dr. routes-therapist' });
     expect(practice.weeklyHours).toHaveLength(7);

@@ -1,21 +1,23 @@
 /**
- * Chat under real concurrency, on separate connections as PostgREST would run them: the same message sent many times
- * at once is stored once, and message pages have no gaps or repeats while the partner keeps writing.
+ * Chat under real concurrency, through the real PostgREST as the frontend calls it (supabase-js, each call its own
+ * HTTP request and transaction): the same message sent many times at once is stored once, and message pages have no
+ * gaps or repeats while the partner keeps writing.
  */
 import { describe, expect, it } from 'vitest';
-import { adminSql, asUser, createUser } from '../support/stack.ts';
+import { succeeded } from '../support/data-api.ts';
+import { adminSql, createUser, supabaseAs } from '../support/stack.ts';
+
+/** What rpc(send_chat_message) answers (its SQL return type is jsonb, so the generated types say Json). */
+type Sent = { message: { id: string }; conversationId: string; duplicate: boolean };
 
 describe('sending', () => {
   it('stores a message once when the same id is retried concurrently, and answers every retry with the original', async () => {
     const [sender, recipient] = await Promise.all([createUser('retry-sender'), createUser('retry-recipient')]);
     const [{ public_id: recipientPublicId }] = await adminSql()`select public_id from public.profiles where id = ${recipient.id}`;
     const messageId = crypto.randomUUID();
-    const answers = await Promise.all(Array.from({ length: 8 }, () =>
-      asUser(sender, async (tx) => {
-        const [row] = await tx<{ answer: { message: { id: string }; duplicate: boolean } }[]>`
-          select public.send_chat_message(${messageId}, 'Are you there?', ${recipientPublicId}) as answer`;
-        return row.answer;
-      })
+    const supabase = await supabaseAs(sender);
+    const answers = await Promise.all(Array.from({ length: 8 }, async () =>
+      succeeded(await supabase.rpc('send_chat_message', { message_id: messageId, content: 'Are you there?', recipient_id: recipientPublicId }), 'a retried rpc(send_chat_message)') as Sent
     ));
     const storedId = answers[0].message.id;
     expect(answers.every((answer) => answer.message.id === storedId), 'every retry answers the one stored message').toBe(true);
@@ -33,23 +35,28 @@ describe('reading', () => {
   it('pages back through a conversation without gaps or repeats while the partner keeps writing', async () => {
     const [reader, writer] = await Promise.all([createUser('paging-reader'), createUser('paging-writer')]);
     const [{ public_id: readerPublicId }] = await adminSql()`select public_id from public.profiles where id = ${reader.id}`;
+    const [asReader, asWriter] = await Promise.all([supabaseAs(reader), supabaseAs(writer)]);
+    const sendToReader = async (content: string) =>
+      succeeded(await asWriter.rpc('send_chat_message', { message_id: crypto.randomUUID(), content, recipient_id: readerPublicId }), `rpc(send_chat_message) of "${content}"`);
     const sent: string[] = [];
     for (let index = 0; index < 15; index += 1) {
       const content = `history ${index}`;
-      await asUser(writer, (tx) => tx`select public.send_chat_message(${crypto.randomUUID()}, ${content}, ${readerPublicId})`);
+      await sendToReader(content);
       sent.push(content);
     }
     const [{ conversation_id: conversationId }] = await adminSql()`
       select conversation_id from private.chat_participants where user_id = ${reader.id} limit 1`;
     const seen: string[] = [];
-    let cursor: { created_at: Date; id: string } | undefined;
+    let cursor: { created_at: string; id: string } | undefined;
     for (let page = 0; page < 10; page += 1) {
-      const rows = await asUser(reader, (tx) => tx<{ id: string; content: string; created_at: Date }[]>`
-        select id, content, created_at from public.list_chat_messages(${conversationId}, 4, ${cursor?.created_at ?? null}, ${cursor?.id ?? null})`);
+      // The cursor is the last row as PostgREST answered it: created_at keeps its microseconds in the JSON text.
+      const rows = succeeded(await asReader.rpc('list_chat_messages', {
+        conversation_id: conversationId, page_size: 4, before_created_at: cursor?.created_at, before_id: cursor?.id,
+      }).select('id, content, created_at'), `rpc(list_chat_messages), page ${page}`);
       if (rows.length === 0) break;
       seen.push(...rows.map((row) => row.content));
       cursor = rows[rows.length - 1];
-      await asUser(writer, (tx) => tx`select public.send_chat_message(${crypto.randomUUID()}, ${`live ${page}`}, ${readerPublicId})`);
+      await sendToReader(`live ${page}`);
     }
     expect(seen).toEqual([...sent].reverse());
   });
@@ -59,18 +66,18 @@ describe('the rate limit', () => {
   it('holds under concurrent sends: of 30 sent at once, 20 are stored and the rest answered 429', async () => {
     const [sender, recipient] = await Promise.all([createUser('burst-sender'), createUser('burst-recipient')]);
     const [{ public_id: recipientPublicId }] = await adminSql()`select public_id from public.profiles where id = ${recipient.id}`;
-    const [opened] = await asUser(sender, (tx) => tx<{ answer: { conversationId: string } }[]>`
-      select public.send_chat_message(${crypto.randomUUID()}, 'hello', ${recipientPublicId}) as answer`);
+    const supabase = await supabaseAs(sender);
+    const opened = succeeded(await supabase.rpc('send_chat_message', { message_id: crypto.randomUUID(), content: 'hello', recipient_id: recipientPublicId }), 'the first rpc(send_chat_message)') as Sent;
     const [{ id: partnerId }] = await adminSql()`
-      select id from private.chat_participants where conversation_id = ${opened.answer.conversationId} and user_id = ${recipient.id}`;
-    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, index) =>
-      asUser(sender, (tx) => tx`select public.send_chat_message(${crypto.randomUUID()}, ${`burst ${index}`}, ${partnerId})`)
-        .then(() => 'sent', (error: { code?: string }) => error.code)
-    ));
+      select id from private.chat_participants where conversation_id = ${opened.conversationId} and user_id = ${recipient.id}`;
+    const outcomes = await Promise.all(Array.from({ length: 30 }, async (_, index) => {
+      const { error } = await supabase.rpc('send_chat_message', { message_id: crypto.randomUUID(), content: `burst ${index}`, recipient_id: partnerId });
+      return error ? error.code : 'sent';
+    }));
     expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(19);
     expect(outcomes.filter((outcome) => outcome === 'PT429')).toHaveLength(11);
     const [{ count }] = await adminSql()`
-      select count(*)::int as count from public.chat_messages where conversation_id = ${opened.answer.conversationId}`;
+      select count(*)::int as count from public.chat_messages where conversation_id = ${opened.conversationId}`;
     expect(count).toBe(20);
   });
 });

@@ -28,7 +28,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { functionApp, functionNames, functionOpenApiDocument } from '../../scripts/lib/openapi.ts';
 import { freePort } from '../../scripts/lib/postgres.ts';
 import { apiKey } from '../../scripts/lib/tokens.ts';
-import { adminSql, asUser, createUser, deleteUser, env, expectErrorShape, forgedTokens, type TestUser, tokenFor } from '../support/stack.ts';
+import { succeeded } from '../support/data-api.ts';
+import { adminSql, createUser, deleteUser, env, expectErrorShape, forgedTokens, supabaseAs, type TestUser, tokenFor } from '../support/stack.ts';
 
 const { maxBodyBytes } = await import('../../functions/_shared/app.ts');
 const { closeDatabase } = await import('../../functions/_shared/db.ts');
@@ -679,10 +680,9 @@ beforeAll(async () => {
     expect(booked.status, booked.text).toBe(201);
     fixture.sessionId = (booked.body as { id: string }).id;
   }
-  await asUser(fuzzUser, async (tx) => {
-    await tx`insert into public.mood_entries (mood, note) values (3, 'fixture')`;
-    await tx`insert into public.journal_entries (title, content, mood) values ('fixture', 'fixture', 'neutral')`;
-  });
+  const asFuzzUser = await supabaseAs(fuzzUser);
+  succeeded(await asFuzzUser.from('mood_entries').insert({ mood: 3, note: 'fixture' }), 'from(mood_entries).insert the fixture');
+  succeeded(await asFuzzUser.from('journal_entries').insert({ title: 'fixture', content: 'fixture', mood: 'neutral' }), 'from(journal_entries).insert the fixture');
 }, 30_000);
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKey } from '../../scripts/lib/tokens.ts';
 import { startPushService, type PushService, type SimulatedBrowser } from '../support/push-service.ts';
-import { adminSql, asUser, createUser, env, expectErrorShape, forgedTokens, type TestUser, tokenFor } from '../support/stack.ts';
+import { succeeded } from '../support/data-api.ts';
+import { adminSql, createUser, env, expectErrorShape, forgedTokens, supabaseAs, type TestUser, tokenFor } from '../support/stack.ts';
 
 process.env.DB_POOL_MAX = '16';
 const { app } = await import('../../functions/notifications/app.ts');
@@ -31,9 +32,9 @@ afterAll(async () => {
 type Json = Record<string, unknown>;
 
 async function subscribe(user: TestUser, browser: SimulatedBrowser = push.browser()): Promise<SimulatedBrowser> {
-  await asUser(user, (tx) => tx`
-    select public.register_push_subscription(${browser.subscription.endpoint}, ${browser.subscription.keys.p256dh}, ${browser.subscription.keys.auth},
-                                             null, 'vitest browser')`);
+  const { endpoint, keys } = browser.subscription;
+  succeeded(await (await supabaseAs(user)).rpc('register_push_subscription', { endpoint, p256dh: keys.p256dh, auth: keys.auth, user_agent: 'vitest browser' }),
+    'rpc(register_push_subscription)');
   return browser;
 }
 
@@ -85,7 +86,7 @@ describe('POST /notifications/send', () => {
   it('shows the words on the lock screen only when the person turned previews on', async () => {
     const person = await createUser('push-previews');
     const browser = await subscribe(person);
-    await asUser(person, (tx) => tx`insert into public.notification_settings (user_id, push_previews) values (${person.id}, true)`);
+    succeeded(await (await supabaseAs(person)).from('notification_settings').upsert({ push_previews: true }), 'from(notification_settings).upsert push_previews');
     expect((await send(serviceKey, { userId: person.id, title: 'Welcome', body: 'Glad you are here' })).status).toBe(201);
     expect(receivedBy(browser)[0].payload).toMatchObject({ title: 'Welcome', body: 'Glad you are here', type: 'system' });
   });
@@ -132,7 +133,7 @@ describe('POST /notifications/send', () => {
     const [{ start, finish, ends }] = await adminSql()<{ start: string; finish: string; ends: Date }[]>`
       select to_char(now() at time zone 'UTC' - interval '1 hour', 'HH24:MI') as start, to_char(now() at time zone 'UTC' + interval '2 hours', 'HH24:MI') as finish,
              date_trunc('minute', now() + interval '2 hours') as ends`;
-    await asUser(person, (tx) => tx`insert into public.notification_settings (user_id, quiet_hours_start, quiet_hours_end) values (${person.id}, ${start}, ${finish})`);
+    succeeded(await (await supabaseAs(person)).from('notification_settings').upsert({ quiet_hours_start: start, quiet_hours_end: finish }), 'from(notification_settings).upsert quiet hours');
     const quiet = (await (await send(serviceKey, { userId: person.id, title: 'Later', body: 'Not now' })).json()) as { devices: Json[] };
     expect(quiet.devices).toEqual([{ subscriptionId: expect.any(String), status: 'deferred', at: expect.any(String) }]);
     expect(new Date(quiet.devices[0].at as string).getTime()).toBe(ends.getTime());
@@ -155,7 +156,7 @@ describe('POST /notifications/send', () => {
     expect((await send(await tokenFor(admin), body(stranger.id))).status).toBe(201);
     // The id a therapist actually sees for their client: their handle for that client, in their session list (account
     // ids never leave the database; the client's public id is not shown to them either).
-    const [{ handle }] = await asUser(therapist, (tx) => tx<{ handle: string }[]>`select client ->> 'id' as handle from public.my_therapy_sessions limit 1`);
+    const [{ handle }] = succeeded(await (await supabaseAs(therapist)).from('my_therapy_sessions').select('handle:client->>id').limit(1), 'from(my_therapy_sessions).select the client handle');
     const [{ publicId }] = await sql<{ publicId: string }[]>`select public_id::text as "publicId" from public.profiles where id = ${client.id}`;
     expect(handle).toBe(await handleOf(therapist, client));
     expect([client.id, publicId]).not.toContain(handle);
@@ -194,9 +195,9 @@ describe('POST /notifications/send', () => {
     push.answer(devices[2], 410);
     const [{ start, finish }] = await sql<{ start: string; finish: string }[]>`
       select to_char(now() at time zone 'UTC' - interval '1 hour', 'HH24:MI') as start, to_char(now() at time zone 'UTC' + interval '3 hours', 'HH24:MI') as finish`;
-    await asUser(busy, (tx) => tx`insert into public.notification_settings (user_id, quiet_hours_start, quiet_hours_end) values (${busy.id}, ${start}, ${finish})`);
+    succeeded(await (await supabaseAs(busy)).from('notification_settings').upsert({ quiet_hours_start: start, quiet_hours_end: finish }), 'from(notification_settings).upsert quiet hours');
     // The silent client keeps no in-app copy of session updates (the answer used to carry a null id for them).
-    await asUser(silent, (tx) => tx`insert into public.notification_preferences (user_id, type, push, in_app) values (${silent.id}, 'session_update', true, false)`);
+    succeeded(await (await supabaseAs(silent)).from('notification_preferences').upsert({ type: 'session_update', push: true, in_app: false }), 'from(notification_preferences).upsert session_update');
 
     const token = await tokenFor(therapist);
     const answers: Array<{ status: number; headers: string[]; body: Json }> = [];
@@ -290,7 +291,8 @@ describe('POST /notifications/send', () => {
               values (${prober.id}, 'Dr. Prober', '{stress}', 100), (${tara.id}, 'Dr. Tara Probe', '{anxiety}', 100)`;
     await sql`insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
               values (${prober.id}, ${tara.id}, now() + interval '2 days', 50, 'video', 'scheduled')`;
-    const [listed] = await asUser(prober, (tx) => tx<{ id: string }[]>`select id from public.list_therapists(page_size => 100) where name = 'Dr. Tara Probe'`);
+    // name is selected too: PostgREST 12 filters a function's rows only on columns it selects (PostgREST issue 3965).
+    const [listed] = succeeded(await (await supabaseAs(prober)).rpc('list_therapists', { page_size: 100 }).select('id, name').eq('name', 'Dr. Tara Probe'), 'rpc(list_therapists)');
     expect(listed.id).toBe(tara.id);
     const token = await tokenFor(prober);
     const probe = async (userId: string) => {

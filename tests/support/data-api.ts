@@ -17,6 +17,19 @@ export function ok<A extends Answer<unknown>>(answer: A, status = 200): NonNulla
   return answer.data as NonNullable<A['data']>;
 }
 
+/**
+ * The data of a call that must succeed, whatever its 2xx status (a step of a scenario, not the check under test). An
+ * error fails the test with the call's name, the HTTP status and what PostgREST said. Like `ok`, the data is null
+ * only for a write without a body.
+ */
+export function succeeded<A extends Answer<unknown>>(answer: A, call: string): NonNullable<A['data']> {
+  if (answer.error) {
+    const { code, message, details, hint } = answer.error;
+    throw new Error(`${call} failed with ${answer.status} ${code}: ${message}${details ? ` (${details})` : ''}${hint ? ` hint: ${hint}` : ''}`);
+  }
+  return answer.data as NonNullable<A['data']>;
+}
+
 /** A successful read that found nothing of anyone else: 200 and an empty list. */
 export function empty(answer: Answer<unknown[]>): void {
   expect({ status: answer.status, error: answer.error, data: answer.data }).toEqual({ status: 200, error: null, data: [] });

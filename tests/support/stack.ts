@@ -95,23 +95,6 @@ export function expectErrorShape(body: unknown, statusCode: number): void {
 }
 
 /**
- * Runs `work` in one transaction on its own connection as `user`, exactly as PostgREST would (role and
- * request.jwt.claims set locally, claims built by the same tests.user_claims the pgTAP suites use).
- * Each call holds a separate connection, so calls can run concurrently against each other.
- */
-export async function asUser<T>(user: AuthUserRow, work: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
-  const connection = postgres(env.dbUrl, { max: 1, onnotice: () => {} });
-  try {
-    return (await connection.begin(async (tx) => {
-      await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', tests.user_claims(${user.id})::text, true)`;
-      return await work(tx);
-    })) as T;
-  } finally {
-    await connection.end();
-  }
-}
-
-/**
  * The real supabase-js client against API_URL (the gateway: PostgREST at /rest/v1), as the frontend builds it: the
  * anon key, and the person's access token when signed in. Node 20 has no WebSocket of its own, so Realtime gets `ws`.
  */

@@ -118,6 +118,37 @@ const schemaRules: Rule[] = [
   { pattern: new RegExp(String.raw`\b(?:alter|drop)\s+schema\s+${ifExists}` + name, 'gi'), reason: (schema) => `alters or drops the schema ${schema}` },
 ];
 
+/**
+ * Roles hosted Supabase reserves for its services (supautils.reserved_roles in supabase/postgres,
+ * ansible/files/postgresql_config/supautils.conf.j2): `postgres` may not alter, rename or drop them; on those marked `*`
+ * there it may set and reset only the parameters of supautils.privileged_role_allowed_configs (PostgREST's `pgrst.*`
+ * among them), which is how `alter role authenticator set pgrst.db_pre_request` applies on a real project.
+ */
+const reservedRoles = new Set(['supabase_admin', 'supabase_auth_admin', 'supabase_storage_admin', 'supabase_read_only_user',
+  'supabase_replication_admin', 'dashboard_user', 'pgbouncer', 'service_role', 'authenticator', 'authenticated', 'anon']);
+const reservedRolesWithSettings = new Set(['service_role', 'authenticator', 'authenticated', 'anon']);
+const privilegedRoleAllowedConfigs = ['auto_explain.log_min_duration', 'auto_explain.log_nested_statements', 'log_lock_waits',
+  'log_min_messages', 'pg_net.batch_size', 'pg_net.ttl', 'pgaudit.*', 'pgrst.*', 'plan_filter.*', 'safeupdate.enabled',
+  'session_replication_role', 'track_io_timing'];
+const settingAllowed = (parameter: string) =>
+  privilegedRoleAllowedConfigs.some((allowed) => allowed.endsWith('.*') ? parameter.startsWith(allowed.slice(0, -1)) : parameter === allowed);
+const alterRole = new RegExp(String.raw`\balter\s+(?:role|user)\s+"?([a-z_][a-z0-9_$]*)"?\s+(?:in\s+database\s+\S+\s+)?(?:(set|reset)\s+"?([a-z_][a-z0-9_.$]*))?`, 'gi');
+
+/** `alter role` statements hosted Supabase refuses: on a reserved role, anything but an allowed parameter. */
+function roleViolations(code: string, lineOf: (offset: number) => number): Violation[] {
+  const found: Violation[] = [];
+  for (const match of code.matchAll(alterRole)) {
+    const [role, verb, parameter] = [match[1].toLowerCase(), match[2]?.toLowerCase(), match[3]?.toLowerCase()];
+    if (!reservedRoles.has(role)) continue;
+    const reason = !verb ? `alters the reserved role ${role} (options, password, name), which hosted Supabase refuses`
+      : !reservedRolesWithSettings.has(role) ? `changes a setting of the reserved role ${role}, which hosted Supabase refuses`
+      : parameter === 'all' || !settingAllowed(parameter ?? '') ? `${verb}s ${parameter} on ${role}: hosted Supabase allows only ${privilegedRoleAllowedConfigs.join(', ')}`
+      : null;
+    if (reason) found.push({ line: lineOf(match.index ?? 0), statement: match[0].replace(/\s+/g, ' ').trim(), reason });
+  }
+  return found;
+}
+
 /** Every statement of a migration that would fail (or break the platform) on hosted Supabase. */
 function platformViolations(sql: string): Violation[] {
   const code = codeOnly(sql);
@@ -137,6 +168,7 @@ function platformViolations(sql: string): Violation[] {
       if (!match[2] && platformSchemas.has(match[1].toLowerCase())) report(match, reason(match[1].toLowerCase()));
     }
   }
+  found.push(...roleViolations(code, lineOf));
   return found.sort((a, b) => a.line - b.line);
 }
 
@@ -178,6 +210,11 @@ describe('the guard itself', () => {
     ['create trigger t after insert on auth.flow_state for each row execute function private.f();', 'creates a trigger on auth.flow_state'],
     ['delete from storage.migrations;', 'writes storage.migrations'],
     ['do $$ begin\n  drop trigger t on auth.users;\nend $$;', 'drops a trigger on auth.users'],
+    ['alter role authenticator set statement_timeout = \'1min\';', 'sets statement_timeout on authenticator'],
+    ['alter role authenticator reset all;', 'resets all on authenticator'],
+    ['alter role supabase_auth_admin set search_path = auth;', 'changes a setting of the reserved role supabase_auth_admin'],
+    ['alter role anon nologin;', 'alters the reserved role anon'],
+    ['ALTER USER "authenticated" RENAME TO members;', 'alters the reserved role authenticated'],
   ])('refuses %j', (sql, reason) => {
     expect(platformViolations(sql).map((v) => v.reason).join('\n')).toContain(reason);
   });
@@ -196,6 +233,9 @@ describe('the guard itself', () => {
     'comment on function private.f() is \'Trigger on auth.users: drop trigger x on auth.users is not allowed\';',
     'drop trigger t on public.profiles; drop function private.erase_group_messages_of_deleted_account();',
     'grant select (id, role) on table public.profiles to supabase_auth_admin;',
+    'alter role authenticator set pgrst.db_pre_request = \'api_guard.check_request\';',
+    'alter role authenticator reset pgrst.db_pre_request;',
+    'alter role healspace_worker set statement_timeout = \'5s\';',
   ])('allows %j', (sql) => {
     expect(platformViolations(sql)).toEqual([]);
   });
