@@ -112,7 +112,7 @@ with persona as (
     and not exists (select 1 from public.mood_entries as m where m.user_id = p.id)
 ),
 day as (
-  select persona.id, persona.k, private.local_date(persona.id) - n as entry_date, n
+  select persona.id, persona.k, private.local_date(persona.id) - n as date, n
   from persona cross join generate_series(0, 119) as n
   where (n * 7 + persona.k * 3) % 11 <> 0 -- a few missed days, different for each persona
 ),
@@ -120,18 +120,18 @@ shaped as (
   select d.*,
          (d.n * 13 + d.k * 5) % 7 < 3 as exercised,
          (d.n * 5 + d.k) % 9 = 0 as slept_badly,
-         extract(isodow from d.entry_date) >= 6 as weekend
+         extract(isodow from d.date) >= 6 as weekend
   from day as d
 )
-insert into public.mood_entries (user_id, entry_date, mood, note, factors)
-select s.id, s.entry_date,
+insert into public.mood_entries (user_id, date, mood, note, factors)
+select s.id, s.date,
        greatest(1, least(5, 3 + (case when s.exercised then 1 else 0 end) + (case when s.weekend then 1 else 0 end)
                            - (case when s.slept_badly then 2 else 0 end) - (case when s.n % 17 = 0 then 1 else 0 end))),
        case when s.n % 10 = 0 then 'Checked in after a long day.' end,
        array_remove(array[case when s.exercised then 'Exercise' end, case when s.slept_badly then 'Poor Sleep' end,
                           case when s.weekend then 'Social Connection' end, case when s.n % 4 = 0 then 'Work Stress' end], null)
 from shaped as s
-on conflict (user_id, entry_date) do nothing;
+on conflict (user_id, date) do nothing;
 
 insert into public.journal_entries (user_id, title, content, mood, tags, is_favorite, created_at)
 select p.id,

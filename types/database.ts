@@ -71,12 +71,6 @@ isOneToOne: false
 isOneToOne: false
       referencedRelation: "chat_conversations"
       referencedColumns: ["id"]
-    },{
-      foreignKeyName: "chat_messages_sender_id_fkey"
-      columns: ["sender_id"]
-isOneToOne: false
-      referencedRelation: "chat_conversation_list"
-      referencedColumns: ["partner_id"]
     }
                   ]
                 },"goal_progress": {
@@ -135,14 +129,14 @@ isOneToOne: false
                   ]
                 },"group_messages": {
                   Row: {
-                    "content": string | null,"created_at": string,"deleted_at": string | null,"edited_at": string | null,"group_id": string,"id": string,"pinned_at": string | null,"removed_at": string | null,"sender_handle": string | null,"sender_member_id": string | null,"sender_name": string
+                    "content": string | null,"created_at": string,"deleted_at": string | null,"edited_at": string | null,"group_id": string,"id": string,"pinned_at": string | null,"removed_at": string | null,"sender_handle": string | null,"sender_is_anonymous": boolean,"sender_member_id": string | null,"sender_name": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id": string,"id": string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_handle"?: string | null,"sender_member_id"?: string | null,"sender_name": string
+                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id": string,"id": string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_handle"?: string | null,"sender_is_anonymous"?: boolean,"sender_member_id"?: string | null,"sender_name": string
                   }
                   Update: {
-                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id"?: string,"id"?: string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_handle"?: string | null,"sender_member_id"?: string | null,"sender_name"?: string
+                    "content"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"edited_at"?: string | null,"group_id"?: string,"id"?: string,"pinned_at"?: string | null,"removed_at"?: string | null,"sender_handle"?: string | null,"sender_is_anonymous"?: boolean,"sender_member_id"?: string | null,"sender_name"?: string
                   }
                   Relationships: [
                     {
@@ -203,14 +197,14 @@ isOneToOne: false
                   ]
                 },"mood_entries": {
                   Row: {
-                    "created_at": string,"entry_date": string,"factors": (string)[],"id": string,"mood": number,"note": string | null,"updated_at": string,"user_id": string
+                    "created_at": string,"date": string,"factors": (string)[],"id": string,"mood": number,"note": string | null,"updated_at": string,"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"entry_date"?: string,"factors"?: (string)[],"id"?: string,"mood": number,"note"?: string | null,"updated_at"?: string,"user_id"?: string
+                    "created_at"?: string,"date"?: string,"factors"?: (string)[],"id"?: string,"mood": number,"note"?: string | null,"updated_at"?: string,"user_id"?: string
                   }
                   Update: {
-                    "created_at"?: string,"entry_date"?: string,"factors"?: (string)[],"id"?: string,"mood"?: number,"note"?: string | null,"updated_at"?: string,"user_id"?: string
+                    "created_at"?: string,"date"?: string,"factors"?: (string)[],"id"?: string,"mood"?: number,"note"?: string | null,"updated_at"?: string,"user_id"?: string
                   }
                   Relationships: [
                     
@@ -476,7 +470,7 @@ isOneToOne: false
           Views: {
             "chat_conversation_list": {
                   Row: {
-                    "created_at": string,"ended_at": string | null,"id": string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"last_message": string | null,"partner_id": string | null,"partner_name": string | null,"partner_online": boolean | null,"timestamp": string | null,"topic": string | null,"unread_count": number | null
+                    "createdAt": string,"endedAt": string | null,"id": string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"lastMessage": string | null,"partner": Json | null,"timestamp": string | null,"unreadCount": number | null
                   }
                   ComputedFields: never
                   Relationships: [
@@ -488,17 +482,17 @@ isOneToOne: false
                   }
                   ComputedFields: never
                   Insert: {
-                           "archivedAt"?: string | null,"category"?: string | null,"completedAt"?: string | null,"createdAt"?: string | null,"current"?: number | null,"description"?: string | null,"id"?: string | null,"progress"?: number | null,"streak"?: never,"target"?: number | null,"title"?: string | null,"unit"?: string | null
+                           "archivedAt"?: string | null,"category"?: string | null,"completedAt"?: string | null,"createdAt"?: string | null,"current"?: number | null,"description"?: string | null,"id"?: string | null,"progress"?: number | null,"streak"?: number | null,"target"?: number | null,"title"?: string | null,"unit"?: string | null
                          }
                         Update: {
-                           "archivedAt"?: string | null,"category"?: string | null,"completedAt"?: string | null,"createdAt"?: string | null,"current"?: number | null,"description"?: string | null,"id"?: string | null,"progress"?: number | null,"streak"?: never,"target"?: number | null,"title"?: string | null,"unit"?: string | null
+                           "archivedAt"?: string | null,"category"?: string | null,"completedAt"?: string | null,"createdAt"?: string | null,"current"?: number | null,"description"?: string | null,"id"?: string | null,"progress"?: number | null,"streak"?: number | null,"target"?: number | null,"title"?: string | null,"unit"?: string | null
                          }
                         Relationships: [
                     
                   ]
                 },"my_achievements": {
                   Row: {
-                    "date": string | null,"description": string,"icon": string,"id": string,"sort_order": number,"title": string,"unlocked": boolean | null
+                    "date": string | null,"description": string,"icon": string,"id": string,"sortOrder": number,"title": string,"unlocked": boolean | null
                   }
                   ComputedFields: never
                   Relationships: [
@@ -506,22 +500,47 @@ isOneToOne: false
                   ]
                 },"my_notification_preferences": {
                   Row: {
-                    "in_app": boolean | null,"push": boolean | null,"type": Database["public"]['Enums']["notification_type"] | null
+                    "inApp": boolean | null,"push": boolean | null,"type": Database["public"]['Enums']["notification_type"] | null
+                  }
+                  ComputedFields: never
+                  Update: {
+                           "inApp"?: boolean | null,"push"?: boolean | null,"type"?: Database["public"]['Enums']["notification_type"] | null
+                         }
+                        Relationships: [
+                    
+                  ]
+                },"my_notification_settings": {
+                  Row: {
+                    "pushPreviews": boolean | null,"quietHoursEnd": string | null,"quietHoursStart": string | null,"updatedAt": string | null
                   }
                   ComputedFields: never
                   Relationships: [
                     
                   ]
-                },"my_profile": {
+                },"my_notifications": {
                   Row: {
-                    "avatarPath": string | null,"bio": string | null,"createdAt": string,"dateOfBirth": string | null,"email": string | null,"firstName": string | null,"id": string,"interests": (string)[],"isActive": boolean,"isAnonymous": boolean,"lastName": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"privacySettings": Json | null,"pseudonym": string,"publicId": string,"realtimeTopic": string | null,"role": Database["public"]['Enums']["app_role"],"timeZone": string,"updatedAt": string
+                    "body": string,"createdAt": string,"data": NonNullable<Json>,"eventCount": number,"id": string,"readAt": string | null,"title": string,"type": Database["public"]['Enums']["notification_type"],"updatedAt": string
                   }
                   ComputedFields: never
                   Insert: {
-                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"publicId"?: string | null,"realtimeTopic"?: never,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
+                           "body"?: string | null,"createdAt"?: string | null,"data"?: Json | null,"eventCount"?: number | null,"id"?: string | null,"readAt"?: string | null,"title"?: string | null,"type"?: Database["public"]['Enums']["notification_type"] | null,"updatedAt"?: string | null
                          }
                         Update: {
-                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: never,"pseudonym"?: string | null,"publicId"?: string | null,"realtimeTopic"?: never,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
+                           "body"?: string | null,"createdAt"?: string | null,"data"?: Json | null,"eventCount"?: number | null,"id"?: string | null,"readAt"?: string | null,"title"?: string | null,"type"?: Database["public"]['Enums']["notification_type"] | null,"updatedAt"?: string | null
+                         }
+                        Relationships: [
+                    
+                  ]
+                },"my_profile": {
+                  Row: {
+                    "avatarPath": string | null,"bio": string | null,"createdAt": string,"dateOfBirth": string | null,"email": string | null,"firstName": string | null,"id": string,"interests": (string)[],"isActive": boolean,"isAnonymous": boolean,"isListener": boolean,"lastName": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"privacySettings": Json | null,"pseudonym": string,"publicId": string,"realtimeTopic": string | null,"role": Database["public"]['Enums']["app_role"],"timeZone": string,"updatedAt": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"isListener"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: Json | null,"pseudonym"?: string | null,"publicId"?: string | null,"realtimeTopic"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
+                         }
+                        Update: {
+                           "avatarPath"?: string | null,"bio"?: string | null,"createdAt"?: string | null,"dateOfBirth"?: string | null,"email"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isActive"?: boolean | null,"isAnonymous"?: boolean | null,"isListener"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"privacySettings"?: Json | null,"pseudonym"?: string | null,"publicId"?: string | null,"realtimeTopic"?: string | null,"role"?: Database["public"]['Enums']["app_role"] | null,"timeZone"?: string | null,"updatedAt"?: string | null
                          }
                         Relationships: [
                     
@@ -548,7 +567,7 @@ isOneToOne: false
                   ]
                 },"my_timeline": {
                   Row: {
-                    "date": string | null,"description": string | null,"id": string | null,"occurred_at": string | null,"title": string | null,"type": string | null
+                    "date": string | null,"description": string | null,"id": string | null,"occurredAt": string | null,"title": string | null,"type": string | null
                   }
                   ComputedFields: never
                   Relationships: [
@@ -556,21 +575,21 @@ isOneToOne: false
                   ]
                 },"public_profiles": {
                   Row: {
-                    "allow_messages": boolean,"avatar_path": string | null,"bio": string | null,"date_of_birth": string | null,"display_name": string,"first_name": string | null,"id": string,"interests": (string)[] | null,"is_pseudonym": boolean,"is_therapist": boolean,"last_name": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"updated_at": string
+                    "allowMessages": boolean,"avatarPath": string | null,"bio": string | null,"dateOfBirth": string | null,"displayName": string,"firstName": string | null,"id": string,"interests": (string)[] | null,"isPseudonym": boolean,"isTherapist": boolean,"lastName": string | null,"location": string | null,"occupation": string | null,"phone": string | null,"updatedAt": string
                   }
                   ComputedFields: never
                   Insert: {
-                           "allow_messages"?: boolean | null,"avatar_path"?: string | null,"bio"?: string | null,"date_of_birth"?: string | null,"display_name"?: string | null,"first_name"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"is_pseudonym"?: boolean | null,"is_therapist"?: boolean | null,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"updated_at"?: string | null
+                           "allowMessages"?: boolean | null,"avatarPath"?: string | null,"bio"?: string | null,"dateOfBirth"?: string | null,"displayName"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isPseudonym"?: boolean | null,"isTherapist"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"updatedAt"?: string | null
                          }
                         Update: {
-                           "allow_messages"?: boolean | null,"avatar_path"?: string | null,"bio"?: string | null,"date_of_birth"?: string | null,"display_name"?: string | null,"first_name"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"is_pseudonym"?: boolean | null,"is_therapist"?: boolean | null,"last_name"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"updated_at"?: string | null
+                           "allowMessages"?: boolean | null,"avatarPath"?: string | null,"bio"?: string | null,"dateOfBirth"?: string | null,"displayName"?: string | null,"firstName"?: string | null,"id"?: string | null,"interests"?: (string)[] | null,"isPseudonym"?: boolean | null,"isTherapist"?: boolean | null,"lastName"?: string | null,"location"?: string | null,"occupation"?: string | null,"phone"?: string | null,"updatedAt"?: string | null
                          }
                         Relationships: [
                     
                   ]
                 },"therapy_session_operations": {
                   Row: {
-                    "cancelled_at": string | null,"cancelled_by": Database["public"]['Enums']["therapy_party"] | null,"client_deleted": boolean | null,"created_at": string | null,"duration_minutes": number | null,"ends_at": string | null,"id": string | null,"is_late_cancellation": boolean | null,"rescheduled_from": string | null,"session_type": Database["public"]['Enums']["therapy_session_type"] | null,"starts_at": string | null,"status": Database["public"]['Enums']["therapy_session_status"] | null,"status_changed_at": string | null,"therapist_id": string | null,"therapist_name": string | null
+                    "cancelledAt": string | null,"cancelledBy": Database["public"]['Enums']["therapy_party"] | null,"clientDeleted": boolean | null,"createdAt": string | null,"durationMinutes": number | null,"endsAt": string | null,"id": string | null,"isLateCancellation": boolean | null,"rescheduledFrom": string | null,"sessionType": Database["public"]['Enums']["therapy_session_type"] | null,"startsAt": string | null,"status": Database["public"]['Enums']["therapy_session_status"] | null,"statusChangedAt": string | null,"therapistId": string | null,"therapistName": string | null
                   }
                   ComputedFields: never
                   Relationships: [
@@ -580,19 +599,19 @@ isOneToOne: false
           }
           Functions: {
             "change_group_message":
-{ Args: { "action": string,"content"?: string,"message_id": string }; Returns: undefined
+{ Args: { "action": string,"content"?: string,"messageId": string }; Returns: undefined
                            },
 "chat_typing":
-{ Args: { "conversation_id": string }; Returns: undefined
+{ Args: { "conversationId": string }; Returns: undefined
                            },
 "crisis_support":
-{ Args: { "country_code"?: string }; Returns: Json
+{ Args: { "countryCode"?: string }; Returns: Json
                            },
 "delete_chat_message":
-{ Args: { "message_id": string }; Returns: undefined
+{ Args: { "messageId": string }; Returns: undefined
                            },
 "edit_chat_message":
-{ Args: { "content": string,"message_id": string }; Returns: undefined
+{ Args: { "content": string,"messageId": string }; Returns: undefined
                            },
 "export_journal_csv":
 { Args: Record<PropertyKey, never>; Returns: string
@@ -604,116 +623,149 @@ isOneToOne: false
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
 "group_heartbeat":
-{ Args: { "group_id": string }; Returns: undefined
+{ Args: { "groupId": string }; Returns: undefined
                            },
 "join_group":
-{ Args: { "group_id": string,"use_display_name"?: boolean }; Returns: Json
+{ Args: { "groupId": string,"useDisplayName"?: boolean }; Returns: Json
                            },
 "leave_chat_conversation":
-{ Args: { "block_partner"?: boolean,"conversation_id": string }; Returns: undefined
+{ Args: { "blockPartner"?: boolean,"conversationId": string }; Returns: undefined
                            },
 "leave_group":
-{ Args: { "group_id": string }; Returns: Json
+{ Args: { "groupId": string }; Returns: Json
                            },
 "list_chat_messages":
-{ Args: { "before_created_at"?: string,"before_id"?: string,"conversation_id": string,"page_size"?: number }; Returns: {
-              "content": string,"created_at": string,"deleted": boolean,"edited_at": string,"id": string,"is_anonymous": boolean,"is_mine": boolean,"sender_id": string,"sender_name": string
-            }[]
-                           },
+{ Args: { "before"?: string,"conversationId": string,"limit"?: number }; Returns: Database["public"]['CompositeTypes']["chat_message_item"][]
+                          SetofOptions: {
+        from: "*"
+        to: "chat_message_item"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "list_group_join_requests":
-{ Args: { "group_id": string }; Returns: {
-              "member_id": string,"name": string,"requested_at": string
+{ Args: { "groupId": string }; Returns: {
+              "memberId": string,"name": string,"requestedAt": string
             }[]
                            },
 "list_group_members":
-{ Args: { "group_id": string }; Returns: {
-              "is_me": boolean,"member_id": string,"name": string,"online": boolean,"role": Database["public"]['Enums']["group_member_role"]
+{ Args: { "groupId": string }; Returns: {
+              "isMe": boolean,"memberId": string,"name": string,"online": boolean,"role": Database["public"]['Enums']["group_member_role"]
             }[]
                            },
 "list_group_messages":
-{ Args: { "before_created_at"?: string,"before_id"?: string,"group_id": string,"page_size"?: number }; Returns: {
-              "content": string,"created_at": string,"deleted": boolean,"edited_at": string,"id": string,"is_mine": boolean,"pinned": boolean,"sender_member_id": string,"sender_name": string
-            }[]
-                           },
+{ Args: { "before"?: string,"groupId": string,"limit"?: number }; Returns: Database["public"]['CompositeTypes']["group_message_item"][]
+                          SetofOptions: {
+        from: "*"
+        to: "group_message_item"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "list_groups":
-{ Args: { "category"?: string,"is_joined"?: boolean,"page_offset"?: number,"page_size"?: number,"search"?: string }; Returns: {
-              "category_id": string,"description": string,"id": string,"joined": boolean,"member_count": number,"membership": Database["public"]['Enums']["group_member_status"],"name": string,"next_session": string,"online_count": number,"privacy": Database["public"]['Enums']["group_privacy"],"rank": number
-            }[]
-                           },
+{ Args: { "category"?: string,"joined"?: boolean,"limit"?: number,"offset"?: number,"search"?: string }; Returns: Database["public"]['CompositeTypes']["group_listing"][]
+                          SetofOptions: {
+        from: "*"
+        to: "group_listing"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "list_journal_entries":
-{ Args: { "before_created_at"?: string,"before_id"?: string,"before_rank"?: number,"created_from"?: string,"created_to"?: string,"favorites_only"?: boolean,"match_all_tags"?: boolean,"page_size"?: number,"search"?: string,"search_language"?: Database["public"]['Enums']["search_language"],"with_mood"?: Database["public"]['Enums']["journal_mood"],"with_tags"?: (string)[] }; Returns: {
-              "content": string,"created_at": string,"id": string,"is_favorite": boolean,"language": Database["public"]['Enums']["search_language"],"mood": Database["public"]['Enums']["journal_mood"],"rank": number,"tags": (string)[],"title": string,"updated_at": string
-            }[]
-                           },
+{ Args: { "before"?: string,"endDate"?: string,"favoritesOnly"?: boolean,"limit"?: number,"matchAllTags"?: boolean,"mood"?: Database["public"]['Enums']["journal_mood"],"search"?: string,"searchLanguage"?: Database["public"]['Enums']["search_language"],"startDate"?: string,"tags"?: (string)[] }; Returns: Database["public"]['CompositeTypes']["journal_entry_item"][]
+                          SetofOptions: {
+        from: "*"
+        to: "journal_entry_item"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "list_therapists":
-{ Args: { "after_id"?: string,"after_name"?: string,"available_within_days"?: number,"page_size"?: number,"with_language"?: string,"with_session_type"?: Database["public"]['Enums']["therapy_session_type"],"with_specialty"?: Database["public"]['Enums']["therapy_specialty"] }; Returns: {
-              "acceptingNewClients": boolean,"bio": string,"currency": string,"duration": number,"experience": string,"hourlyRate": number,"id": string,"languages": (string)[],"name": string,"nextAvailable": string,"rating": number,"ratingCount": number,"sessionTypes": (Database["public"]['Enums']["therapy_session_type"])[],"specialties": (Database["public"]['Enums']["therapy_specialty"])[],"specialty": string,"timeZone": string,"yearsOfExperience": number
-            }[]
-                           },
+{ Args: { "after"?: string,"availability"?: number,"language"?: string,"limit"?: number,"sessionType"?: Database["public"]['Enums']["therapy_session_type"],"specialty"?: string }; Returns: Database["public"]['CompositeTypes']["therapist_listing"][]
+                          SetofOptions: {
+        from: "*"
+        to: "therapist_listing"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "mark_all_notifications_read":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
 "mark_chat_read":
-{ Args: { "message_id": string }; Returns: undefined
+{ Args: { "messageId": string }; Returns: undefined
                            },
 "moderate_group_member":
-{ Args: { "action": string,"group_id": string,"member_id": string,"muted_until"?: string }; Returns: Json
+{ Args: { "action": string,"groupId": string,"memberId": string,"mutedUntil"?: string }; Returns: Json
                            },
 "moderation_chat_reports":
-{ Args: { "include_resolved"?: boolean,"page_size"?: number }; Returns: {
-              "conversation_id": string,"created_at": string,"description": string,"reason": Database["public"]['Enums']["chat_report_reason"],"report_id": string,"reported_alias": string,"reported_messages": Json,"reported_participant_id": string,"resolved_at": string
+{ Args: { "includeResolved"?: boolean,"limit"?: number }; Returns: {
+              "conversationId": string,"createdAt": string,"description": string,"reason": Database["public"]['Enums']["chat_report_reason"],"reportedAlias": string,"reportedMessages": Json,"reportedParticipantId": string,"reportId": string,"resolvedAt": string
             }[]
                            },
 "moderation_profiles":
-{ Args: { "after_id"?: string,"page_size"?: number,"role_filter"?: Database["public"]['Enums']["app_role"],"search"?: string }; Returns: {
-              "created_at": string,"email": string,"first_name": string,"id": string,"is_active": boolean,"is_anonymous": boolean,"last_name": string,"last_sign_in_at": string,"role": Database["public"]['Enums']["app_role"]
+{ Args: { "after"?: string,"limit"?: number,"search"?: string,"withRole"?: Database["public"]['Enums']["app_role"] }; Returns: {
+              "createdAt": string,"email": string,"firstName": string,"id": string,"isActive": boolean,"isAnonymous": boolean,"lastName": string,"lastSignInAt": string,"role": Database["public"]['Enums']["app_role"]
             }[]
                            },
 "moderation_remove_chat_message":
-{ Args: { "message_id": string }; Returns: undefined
+{ Args: { "messageId": string }; Returns: undefined
                            },
 "mood_statistics":
-{ Args: { "as_of"?: string,"from_date"?: string,"to_date"?: string }; Returns: Json
+{ Args: { "asOf"?: string,"from"?: string,"to"?: string }; Returns: Json
                            },
 "rate_chat_conversation":
-{ Args: { "comment"?: string,"conversation_id": string,"stars": number }; Returns: undefined
+{ Args: { "comment"?: string,"conversationId": string,"stars": number }; Returns: undefined
                            },
 "register_push_subscription":
-{ Args: { "auth": string,"endpoint": string,"expiration_time"?: string,"p256dh": string,"user_agent"?: string }; Returns: string
+{ Args: { "endpoint": string,"expirationTime"?: number,"keys": Json,"userAgent"?: string }; Returns: string
                            },
 "report_chat_participant":
-{ Args: { "description"?: string,"message_ids"?: (string)[],"participant_id": string,"reason": Database["public"]['Enums']["chat_report_reason"] }; Returns: string
+{ Args: { "description"?: string,"messageIds"?: (string)[],"participantId": string,"reason": Database["public"]['Enums']["chat_report_reason"] }; Returns: string
                            },
 "rsvp_group_session":
-{ Args: { "attending"?: boolean,"session_id": string }; Returns: number
+{ Args: { "attending"?: boolean,"sessionId": string }; Returns: number
                            },
 "schedule_group_session":
-{ Args: { "duration_minutes"?: number,"group_id": string,"starts_at": string,"title": string }; Returns: string
+{ Args: { "durationMinutes"?: number,"groupId": string,"startsAt": string,"title": string }; Returns: string
                            },
 "send_chat_message":
-{ Args: { "content": string,"country_code"?: string,"is_anonymous"?: boolean,"message_id": string,"recipient_id": string }; Returns: Json
+{ Args: { "content": string,"countryCode"?: string,"isAnonymous"?: boolean,"messageId"?: string,"recipientId": string }; Returns: Json
                            },
 "send_group_message":
-{ Args: { "content": string,"country_code"?: string,"group_id": string,"message_id": string }; Returns: Json
+{ Args: { "content": string,"countryCode"?: string,"groupId": string,"messageId"?: string }; Returns: Json
                            },
 "set_account_active":
-{ Args: { "active": boolean,"user_id": string }; Returns: undefined
+{ Args: { "active": boolean,"userId": string }; Returns: undefined
                            },
 "set_user_role":
-{ Args: { "new_role": Database["public"]['Enums']["app_role"],"user_id": string }; Returns: undefined
+{ Args: { "role": Database["public"]['Enums']["app_role"],"userId": string }; Returns: undefined
                            },
 "toggle_journal_favorite":
-{ Args: { "entry_id": string }; Returns: boolean
+{ Args: { "id": string }; Returns: Database["public"]['CompositeTypes']["journal_entry_item"]
+                          SetofOptions: {
+        from: "*"
+        to: "journal_entry_item"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"update_notification_settings":
+{ Args: { "": Json }; Returns: Json
                            },
 "update_privacy_settings":
-{ Args: { "settings": Json }; Returns: Json
+{ Args: { "": Json }; Returns: Json
                            }
           }
           Enums: {
             "app_role": "client"|"therapist"|"admin","chat_conversation_kind": "matched"|"direct","chat_queue_role": "seeker"|"listener","chat_queue_status": "waiting"|"matched"|"cancelled"|"expired","chat_report_reason": "harassment"|"hate"|"self_harm_risk"|"spam"|"sexual_content"|"privacy"|"other","group_member_role": "member"|"moderator"|"owner","group_member_status": "pending"|"active"|"banned"|"left","group_privacy": "public"|"private","journal_mood": "happy"|"neutral"|"sad","notification_type": "session_reminder"|"session_update"|"chat_message"|"group_message"|"achievement"|"system","search_language": "simple"|"english"|"german"|"french"|"spanish"|"portuguese"|"italian"|"dutch","therapy_party": "client"|"therapist"|"system","therapy_session_status": "scheduled"|"confirmed"|"completed"|"cancelled"|"no-show","therapy_session_type": "video"|"phone"|"chat","therapy_specialty": "anxiety"|"depression"|"trauma"|"grief"|"relationships"|"stress"|"addiction"|"eating_disorders"|"ocd"|"adhd"|"sleep"|"self_esteem"|"family"|"lgbtq"
           }
           CompositeTypes: {
-            [_ in never]: never
+            "chat_message_item": {
+                        "id": string | null,"conversationId": string | null,"content": string | null,"sender": Json | null,"timestamp": string | null,"isAnonymous": boolean | null,"isMine": boolean | null,"editedAt": string | null,"deleted": boolean | null
+                      },"group_listing": {
+                        "id": string | null,"name": string | null,"description": string | null,"category": string | null,"categoryId": string | null,"privacy": Database["public"]['Enums']["group_privacy"] | null,"memberCount": number | null,"onlineCount": number | null,"nextSession": string | null,"joined": boolean | null,"membership": Database["public"]['Enums']["group_member_status"] | null
+                      },"group_message_item": {
+                        "id": string | null,"groupId": string | null,"content": string | null,"sender": Json | null,"timestamp": string | null,"isAnonymous": boolean | null,"isMine": boolean | null,"editedAt": string | null,"deleted": boolean | null,"pinned": boolean | null
+                      },"journal_entry_item": {
+                        "id": string | null,"title": string | null,"content": string | null,"mood": Database["public"]['Enums']["journal_mood"] | null,"tags": (string)[] | null,"createdAt": string | null,"isFavorite": boolean | null,"language": Database["public"]['Enums']["search_language"] | null,"updatedAt": string | null
+                      },"therapist_listing": {
+                        "id": string | null,"name": string | null,"specialty": string | null,"specialties": (Database["public"]['Enums']["therapy_specialty"])[] | null,"experience": string | null,"yearsOfExperience": number | null,"rating": number | null,"ratingCount": number | null,"nextAvailable": string | null,"hourlyRate": number | null,"currency": string | null,"languages": (string)[] | null,"sessionTypes": (Database["public"]['Enums']["therapy_session_type"])[] | null,"duration": number | null,"acceptingNewClients": boolean | null,"bio": string | null,"timeZone": string | null
+                      }
           }
         }
 }

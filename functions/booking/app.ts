@@ -6,8 +6,9 @@
  *   POST /            { therapistId, scheduledAt, type, notes }  + optional Idempotency-Key header   → 201 session
  *                     (429 past a booking limit: private.abuse_limits, the therapy_booking_limits migration)
  *   GET  /?status=upcoming|past&therapist=<id>                  the caller's sessions (seed GET /sessions)
- *   PUT  /:id         { action: reschedule, scheduledAt } | { action: cancel, reason? } | { action: confirm }
- *                     | { action: complete } | { action: no-show } | { action: request-reschedule, note? } → session
+ *   PUT  /:id         the seed's partial session, one change at a time: { scheduledAt } (reschedule)
+ *                     | { status: cancelled, reason? } | { status: confirmed | completed | no-show }
+ *                     | { rescheduleRequested: true, note? } (the therapist asks the client to move it) → session
  *   POST /:id/rate    { rating: 1-5, feedback? }                                                     → 201 session
  * Sessions are answered in the seed's shape, from public.my_therapy_sessions as the caller.
  */
@@ -48,14 +49,29 @@ const bookingRequest = z.object({
 /** Stripe-style: any printable ASCII up to 200 characters; a UUID per attempt is what clients should send. */
 const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key must be 1-200 printable ASCII characters').optional();
 
-const updateRequest = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('reschedule'), scheduledAt: isoInstant }).strict(),
-  z.object({ action: z.literal('cancel'), reason: z.string().max(500).optional() }).strict(),
-  z.object({ action: z.literal('confirm') }).strict(),
-  z.object({ action: z.literal('complete') }).strict(),
-  z.object({ action: z.literal('no-show') }).strict(),
-  z.object({ action: z.literal('request-reschedule'), note: z.string().max(500).optional() }).strict(),
-], { error: 'action must be one of reschedule, cancel, confirm, complete, no-show, request-reschedule' });
+/**
+ * PUT /sessions/:id takes the seed's session fields ("Update session (reschedule, cancel)"): a new scheduledAt, or a
+ * new status; the therapist's request that the client move it is rescheduleRequested (as the session shows
+ * rescheduleRequestedAt). One change per request, so that each answer says what happened.
+ */
+const updateRequest = z.object({
+  scheduledAt: isoInstant.optional().describe('Reschedule to this bookable time'),
+  status: z.enum(['cancelled', 'confirmed', 'completed', 'no-show']).optional().describe('cancelled (either party); confirmed, completed, no-show (the therapist)'),
+  reason: z.string().max(500).optional().describe('With status cancelled'),
+  rescheduleRequested: z.literal(true).optional().describe('The therapist asks the client to move the session'),
+  note: z.string().max(500).optional().describe('With rescheduleRequested'),
+}).strict().superRefine((body, context) => {
+  const changes = (['scheduledAt', 'status', 'rescheduleRequested'] as const).filter((key) => body[key] !== undefined);
+  if (changes.length !== 1) {
+    context.addIssue({ code: 'custom', path: changes.length === 0 ? [] : [changes[1]], message: 'Send one change: scheduledAt, status or rescheduleRequested' });
+  }
+  if (body.reason !== undefined && body.status !== 'cancelled') {
+    context.addIssue({ code: 'custom', path: ['reason'], message: 'reason goes with status: cancelled' });
+  }
+  if (body.note !== undefined && body.rescheduleRequested === undefined) {
+    context.addIssue({ code: 'custom', path: ['note'], message: 'note goes with rescheduleRequested: true' });
+  }
+});
 
 const rateRequest = z.object({
   rating: z.number().int().min(1).max(5),
@@ -115,20 +131,16 @@ app.put('/:id', requireUser, async (c) => {
   const update = await jsonBody(c, updateRequest);
   const session = await asCaller(userClaims(c), async (tx) => {
     const [{ result }] = await (() => {
-      switch (update.action) {
-        case 'reschedule':
-          return tx<{ result: string }[]>`select private.reschedule_therapy_session(${id}, ${update.scheduledAt}::timestamptz) as result`;
-        case 'cancel':
-          return tx<{ result: string }[]>`select private.cancel_therapy_session(${id}, ${update.reason ?? null}) as result`;
-        case 'request-reschedule':
-          return tx<{ result: string }[]>`select private.request_therapy_reschedule(${id}, ${update.note ?? null}) as result`;
-        case 'confirm':
-        case 'complete':
-        case 'no-show': {
-          const status = { confirm: 'confirmed', complete: 'completed', 'no-show': 'no-show' }[update.action];
-          return tx<{ result: string }[]>`select private.set_therapy_session_status(${id}, ${status}) as result`;
-        }
+      if (update.scheduledAt !== undefined) {
+        return tx<{ result: string }[]>`select private.reschedule_therapy_session(${id}, ${update.scheduledAt}::timestamptz) as result`;
       }
+      if (update.rescheduleRequested) {
+        return tx<{ result: string }[]>`select private.request_therapy_reschedule(${id}, ${update.note ?? null}) as result`;
+      }
+      if (update.status === 'cancelled') {
+        return tx<{ result: string }[]>`select private.cancel_therapy_session(${id}, ${update.reason ?? null}) as result`;
+      }
+      return tx<{ result: string }[]>`select private.set_therapy_session_status(${id}, ${update.status ?? null}) as result`;
     })();
     return await sessionAsCaller(tx, result);
   });

@@ -99,7 +99,7 @@ export async function measureChat(url: string, onProgress: (message: string) => 
       from participants as p cross join generate_series(1, 5) as m
       where p.user_id <> ${busy} or m <= 2`;
     await sql`analyze public.chat_conversations, private.chat_participants, public.chat_messages`;
-    const listStatement = 'select * from public.chat_conversation_list order by timestamp desc';
+    const listStatement = 'select * from public.chat_conversation_list order by "timestamp" desc';
     const conversationList = await executionTimes(sql, claimsOf(busy), listStatement, Math.min(iterations, 100));
     const plan = await nestedPlans(url, claimsOf(busy), listStatement);
     return {

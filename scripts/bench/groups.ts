@@ -67,8 +67,8 @@ export async function measureGroups(url: string, onProgress: (message: string) =
     const [reader] = await sql<{ id: string }[]>`select id from auth.users where raw_user_meta_data ->> 'bench_grouper' = '777'`;
     const readerClaims = claimsOf(reader.id);
     const queries = [
-      ['list_groups: category, first page', `select * from public.list_groups(category => 'anxiety')`],
-      ['list_groups: joined only', `select * from public.list_groups(is_joined => true)`],
+      ['list_groups: category, first page', `select * from public.list_groups(category => 'Anxiety')`],
+      ['list_groups: joined only', `select * from public.list_groups(joined => true)`],
       ['list_groups: search "calm circle"', `select * from public.list_groups(search => 'calm circle')`],
     ] as const;
     const rows = [];
@@ -98,7 +98,7 @@ export async function measureGroups(url: string, onProgress: (message: string) =
       const sender = senders[index % senders.length];
       withTriggers.push(await sql.begin(async (tx) => {
         await actAs(tx, claimsOf(sender.user_id));
-        return await executionMs(tx, `select public.send_group_message('${big.id}', gen_random_uuid(), 'Checking in: how is everyone today?')`);
+        return await executionMs(tx, `select public.send_group_message("groupId" => '${big.id}', content => 'Checking in: how is everyone today?', "messageId" => gen_random_uuid())`);
       }));
       plain.push(await sql.begin(async (tx) => executionMs(tx,
         `insert into private.bench_plain_group_messages (id, group_id, sender_member_id, sender_handle, sender_name, content) values (gen_random_uuid(), '${big.id}', '${sender.id}', gen_random_uuid(), 'Member #0000', 'Checking in: how is everyone today?')`)));

@@ -66,7 +66,7 @@ export async function measureLoad(url: string, onProgress: (message: string) => 
     await sql`set session_replication_role = replica`;
     const [{ moodEntries }] = await sql<{ moodEntries: number }[]>`
       with inserted as (
-        insert into public.mood_entries (user_id, entry_date, mood, factors)
+        insert into public.mood_entries (user_id, date, mood, factors)
         select u.id, current_date - d, 1 + ((n * 7 + d * 3) % 5),
                case when (n + d) % 3 = 0 then '{Exercise}'::text[] when (n + d) % 7 = 0 then '{Poor Sleep}' else '{}' end
         from (select id, (raw_user_meta_data ->> 'load_n')::int as n from auth.users where raw_user_meta_data ->> 'load_bench' = 'load-person') as u
@@ -179,7 +179,7 @@ export async function measureLoad(url: string, onProgress: (message: string) => 
       rows.push(cheapestRow);
       send = await boundedLoad(options, (index) => {
         const { token, recipient } = sender(index);
-        return postOk(agent, rpc('send_chat_message'), { message_id: crypto.randomUUID(), content: `How are you feeling today? (${index})`, recipient_id: recipient },
+        return postOk(agent, rpc('send_chat_message'), { messageId: crypto.randomUUID(), content: `How are you feeling today? (${index})`, recipientId: recipient },
           { apikey: anonKey, authorization: token });
       });
       rows.push({ name: 'chat send: rpc/send_chat_message as sender', ...send, baseline: cheapestRow });

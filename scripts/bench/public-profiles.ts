@@ -36,10 +36,10 @@ export async function populateProfiles(url: string, count: number, onProgress: (
   }
 }
 
-const privacyAwarePage = (tx: postgres.TransactionSql, cursor: { display_name: string; id: string }) => tx`
+const privacyAwarePage = (tx: postgres.TransactionSql, cursor: { displayName: string; id: string }) => tx`
   select * from public.public_profiles
-  where (display_name, id) > (${cursor.display_name}, ${cursor.id})
-  order by display_name, id
+  where ("displayName", id) > (${cursor.displayName}, ${cursor.id})
+  order by "displayName", id
   limit 50`;
 
 const plainPage = (tx: postgres.TransactionSql, cursor: { id: string }) => tx`
@@ -53,8 +53,8 @@ const plainPage = (tx: postgres.TransactionSql, cursor: { id: string }) => tx`
 export async function measurePublicProfilePages(url: string, readerClaims: Record<string, unknown>, iterations: number): Promise<{ figures: PageFigures[]; plans: string[] }> {
   const sql = connect(url, { max: 1 });
   try {
-    const cursors = await sql<{ display_name: string; id: string }[]>`
-      select display_name, id from public.public_profiles order by random() limit ${iterations}`;
+    const cursors = await sql<{ displayName: string; id: string }[]>`
+      select "displayName", id from public.public_profiles order by random() limit ${iterations}`;
     const asReader = <T>(work: (tx: postgres.TransactionSql) => Promise<T>) =>
       sql.begin(async (tx) => {
         await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${JSON.stringify(readerClaims)}, true)`;
@@ -78,7 +78,7 @@ export async function measurePublicProfilePages(url: string, readerClaims: Recor
     const cursor = pick(0);
     const plans = [
       await explain('privacy-aware page (as authenticated, RLS on):', asReader,
-        'select * from public.public_profiles where (display_name, id) > ($1, $2::uuid) order by display_name, id limit 50', [cursor.display_name, cursor.id]),
+        'select * from public.public_profiles where ("displayName", id) > ($1, $2::uuid) order by "displayName", id limit 50', [cursor.displayName, cursor.id]),
       await explain('plain page (as owner, no RLS):', asOwner,
         'select * from public.profiles where id > $1::uuid order by id limit 50', [cursor.id]),
     ];

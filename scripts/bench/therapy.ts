@@ -149,10 +149,10 @@ export async function measureTherapy(url: string, onProgress: (message: string) 
 
     const directory = [];
     for (const [name, statement] of [
-      ['page of 20', 'select * from public.list_therapists(page_size => 20)'],
-      ['page of 100', 'select * from public.list_therapists(page_size => 100)'],
-      ['specialty filter, page of 20', "select * from public.list_therapists(with_specialty => 'grief', page_size => 20)"],
-      ['available within 3 days, page of 20', 'select * from public.list_therapists(available_within_days => 3, page_size => 20)'],
+      ['page of 20', 'select * from public.list_therapists("limit" => 20)'],
+      ['page of 100', 'select * from public.list_therapists("limit" => 100)'],
+      ['specialty filter, page of 20', `select * from public.list_therapists(specialty => 'Grief & Loss', "limit" => 20)`],
+      ['available within 3 days, page of 20', 'select * from public.list_therapists(availability => 3, "limit" => 20)'],
     ] as const) {
       const timing = await executionTimes(sql, claimsOf(client), statement, Math.max(10, Math.floor(iterations / 5)));
       directory.push({ name, timing, rows: await countOf(`select count(*) from (${statement}) as page`) });

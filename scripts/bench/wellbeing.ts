@@ -32,7 +32,7 @@ export async function populateWellbeing(url: string, users: number, onProgress: 
     for (let first = 1; first <= users; first += batch) {
       const last = Math.min(first + batch - 1, users);
       await sql`
-        insert into public.mood_entries (user_id, entry_date, mood, factors)
+        insert into public.mood_entries (user_id, date, mood, factors)
         select u.id, current_date - d, 1 + ((n * 7 + d * 3) % 5),
                case when (n + d) % 3 = 0 then '{Exercise}'::text[] when (n + d) % 7 = 0 then '{Poor Sleep}' else '{}' end
         from (select id, (raw_user_meta_data ->> 'wellbeing_bench')::int as n from auth.users
@@ -53,7 +53,7 @@ export async function populateWellbeing(url: string, users: number, onProgress: 
     const [longHistory] = await sql<{ id: string }[]>`
       select id from auth.users where (raw_user_meta_data ->> 'wellbeing_bench')::int = ${users + 1}::int`;
     await sql`
-      insert into public.mood_entries (user_id, entry_date, mood, factors)
+      insert into public.mood_entries (user_id, date, mood, factors)
       select ${longHistory.id}, current_date - d, 1 + (d * 3 % 5),
              case when d % 3 = 0 then '{Exercise}'::text[] when d % 5 = 0 then '{Poor Sleep,Work Stress}' else '{Social Connection}' end
       from generate_series(0, 3 * 365 - 1) as d`;
@@ -77,8 +77,8 @@ export async function measureWellbeing(url: string, population: WellbeingPopulat
     const longClaims = JSON.stringify(await claimsOf(population.longHistoryId));
     const run = (asRole: 'authenticated' | 'superuser', claims: string, statement: string) =>
       executionTimes(sql, claims, statement, iterations, asRole === 'superuser');
-    const firstPage = 'select * from public.list_journal_entries(page_size => 20)';
-    const search = `select * from public.list_journal_entries(search => 'anxious sleep', page_size => 20)`;
+    const firstPage = 'select * from public.list_journal_entries("limit" => 20)';
+    const search = `select * from public.list_journal_entries(search => 'anxious sleep', "limit" => 20)`;
     const rows = [
       { name: 'journal: first page (20, newest first)', rls: await run('authenticated', readerClaims, firstPage), superuser: await run('superuser', readerClaims, firstPage) },
       { name: 'journal: ranked search "anxious sleep"', rls: await run('authenticated', readerClaims, search), superuser: await run('superuser', readerClaims, search) },

@@ -1,7 +1,8 @@
 -- Profiles: created by the database for every new auth user from validated metadata, readable and editable by
--- their owner only, managed columns out of reach. Threat ids: PR-01 … PR-30.
+-- their owner only, managed columns out of reach; written through the table or, with the seed's keys, through the
+-- my_profile view (PUT /users/profile). Threat ids: PR-01 … PR-37.
 begin;
-select plan(43);
+select plan(57);
 
 -- Sign-up as Supabase Auth writes it (the row shape; the role does not matter to the security definer trigger, and
 -- hosted Supabase does not let postgres act as supabase_auth_admin).
@@ -100,12 +101,37 @@ select throws_ok($$update public.profiles set interests = array['  '] where id =
 select throws_ok($$update public.profiles set first_name = '' where id = (select auth.uid())$$, '23514', null,
   'PR-20: no blank first name (null clears it)');
 
+--- the seed's PUT /users/profile: an update of my_profile with the seed's keys
+select results_eq(
+  $$update public.my_profile set "firstName" = 'Ben', occupation = 'Nurse', "dateOfBirth" = '1991-04-02', "timeZone" = 'Europe/Lisbon'
+    where id = (select auth.uid()) returning "firstName", "lastName", location, occupation, "dateOfBirth", "timeZone", interests$$,
+  $$values ('Ben'::text, null::text, 'Lisbon'::text, 'Nurse'::text, date '1991-04-02', 'Europe/Lisbon'::text, array['Running', 'Music'])$$,
+  'PR-31: the owner updates their profile through my_profile with the seed''s keys; what is not sent stays, and the answer is the profile');
+select results_eq($$select first_name, display_name, occupation, time_zone from public.profiles$$,
+  $$values ('Ben'::text, 'Ben'::text, 'Nurse'::text, 'Europe/Lisbon'::text)$$, 'PR-31: … written to the profile (display name derived again)');
+select results_eq(
+  $$update public.my_profile set "privacySettings" = "privacySettings" || '{"hideLocation": false}' returning "privacySettings" ->> 'hideLocation', "privacySettings" ->> 'hidePhone'$$,
+  $$values ('false'::text, 'false'::text)$$, 'PR-32: privacySettings through my_profile changes the keys that changed, the others stay');
+select throws_ok($$update public.my_profile set "privacySettings" = '{"hideEmail": true}'$$, 'PT400', 'Unknown privacy setting: hideEmail',
+  'PR-32: … and an unknown key is a 400, as through the RPC');
+select throws_ok($$update public.my_profile set phone = '12345'$$, '23514', null, 'PR-33: the table''s validation holds through the view');
+select throws_ok($$update public.my_profile set email = 'other@example.com'$$, '42501', null,
+  'PR-34: the email cannot be changed through my_profile (Supabase Auth owns it)');
+select throws_ok($$update public.my_profile set "isActive" = false$$, '42501', null, 'PR-34: … nor the active flag');
+select throws_ok($$update public.my_profile set pseudonym = 'Chosen Name'$$, '42501', null, 'PR-34: … nor the pseudonym');
+select throws_ok($$update public.my_profile set "avatarPath" = 'x/y.png'$$, '42501', null, 'PR-34: … nor avatarPath');
+select throws_ok($$update public.my_profile set id = gen_random_uuid()$$, '42501', null, 'PR-34: … nor the id');
+select throws_ok($$insert into public.my_profile (id) values (gen_random_uuid())$$, '42501', null, 'PR-35: my_profile takes no inserts');
+select throws_ok($$delete from public.my_profile$$, '42501', null, 'PR-35: … and no deletes');
+
 --- stranger
 select tests.authenticate_as('shy');
 select is_empty($$select 1 from public.profiles where id = tests.get_supabase_uid('ben')$$,
   'PR-21: another user cannot read someone else''s profile');
 select is_empty($$update public.profiles set bio = 'defaced' where id = tests.get_supabase_uid('ben') returning 1$$,
   'PR-22: another user cannot update someone else''s profile');
+select is_empty($$update public.my_profile set bio = 'defaced' where id = tests.get_supabase_uid('ben') returning 1$$,
+  'PR-36: … nor through my_profile (it is only ever the caller''s own row)');
 select tests.authenticate_as('ben');
 select is((select bio from public.profiles), null, 'PR-22: … and the profile is unchanged');
 
@@ -113,6 +139,7 @@ select is((select bio from public.profiles), null, 'PR-22: … and the profile i
 select tests.clear_authentication();
 select throws_ok($$select * from public.profiles$$, '42501', null, 'PR-24: the anon role has no access to profiles at all');
 select throws_ok($$update public.profiles set bio = 'x'$$, '42501', null, 'PR-24: … nor can it write');
+select throws_ok($$update public.my_profile set bio = 'x'$$, '42501', null, 'PR-37: … not even through my_profile');
 
 --- service role
 select tests.authenticate_as_service_role();

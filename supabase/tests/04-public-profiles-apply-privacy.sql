@@ -15,7 +15,7 @@ where id = tests.get_supabase_uid('open');
 --- a stranger reads the card
 select tests.authenticate_as('viewer');
 select results_eq(
-  $$select display_name, is_pseudonym, first_name, last_name, phone, date_of_birth, location, occupation, bio, interests
+  $$select "displayName", "isPseudonym", "firstName", "lastName", phone, "dateOfBirth", location, occupation, bio, interests
     from public.public_profiles where id = tests.public_id_of('open')$$,
   $$values ('Olivia Open'::text, false, 'Olivia'::text, 'Open'::text, '+447700900123'::text, date '1985-01-02', 'Porto'::text,
             'Nurse'::text, 'Here to listen'::text, array['Yoga'])$$,
@@ -29,8 +29,8 @@ select ok(not has_column_privilege('authenticated', 'private.profile_cards', 'pr
 reset role;
 update public.profiles set hide_date_of_birth = true where id = tests.get_supabase_uid('open');
 select tests.authenticate_as('viewer');
-select is((select date_of_birth from public.public_profiles where id = tests.public_id_of('open')), null, 'PP-03: hideDateOfBirth hides the date of birth');
-select is_empty($$select 1 from public.public_profiles where date_of_birth = '1985-01-02'$$, 'PP-03: … and it cannot be found by filtering on it');
+select is((select "dateOfBirth" from public.public_profiles where id = tests.public_id_of('open')), null, 'PP-03: hideDateOfBirth hides the date of birth');
+select is_empty($$select 1 from public.public_profiles where "dateOfBirth" = '1985-01-02'$$, 'PP-03: … and it cannot be found by filtering on it');
 reset role;
 update public.profiles set hide_phone = true where id = tests.get_supabase_uid('open');
 select tests.authenticate_as('viewer');
@@ -67,30 +67,30 @@ select ok((select updated_at = date_trunc('hour', updated_at) and updated_at bet
   'PP-27: … and its updated_at is the full hour it is listed at (1 to 6 hours ahead, drawn at random), not the moment anonymous mode changed');
 select tests.authenticate_as('viewer');
 select results_eq(
-  $$select is_pseudonym, first_name, last_name, avatar_path, phone, date_of_birth, location, occupation, bio, interests
+  $$select "isPseudonym", "firstName", "lastName", "avatarPath", phone, "dateOfBirth", location, occupation, bio, interests
     from public.public_profiles where id = tests.public_id_of('open')$$,
   $$values (true, null::text, null::text, null::text, null::text, null::date, null::text, null::text, null::text, null::text[])$$,
   'PP-08: anonymous mode hides names, avatar, phone, date of birth, location, occupation, bio and interests even with their flags off');
 reset role;
-select is((select display_name from public.public_profiles where id = tests.public_id_of('open')),
+select is((select "displayName" from public.public_profiles where id = tests.public_id_of('open')),
           (select pseudonym from public.profiles where id = tests.get_supabase_uid('open')),
           'PP-08: … and shows the person''s stable pseudonym instead of the name');
 select tests.authenticate_as('viewer');
-select is_empty($$select 1 from public.public_profiles where display_name ilike '%Olivia%' or (first_name is not null and id = tests.public_id_of('open'))$$,
+select is_empty($$select 1 from public.public_profiles where "displayName" ilike '%Olivia%' or ("firstName" is not null and id = tests.public_id_of('open'))$$,
   'PP-09: the name of a person in anonymous mode cannot be searched for');
 reset role;
 update public.profiles set anonymous_mode = false where id = tests.get_supabase_uid('open');
-select is((select display_name from public.public_profiles where id = tests.public_id_of('open')), 'Olivia Open',
+select is((select "displayName" from public.public_profiles where id = tests.public_id_of('open')), 'Olivia Open',
   'PP-10: turning anonymous mode off shows the name again');
-select is((select display_name from public.public_profiles where id = tests.public_id_of('nameless')),
+select is((select "displayName" from public.public_profiles where id = tests.public_id_of('nameless')),
           (select pseudonym from public.profiles where id = tests.get_supabase_uid('nameless')),
           'PP-11: someone who gave no name appears by their pseudonym');
-select ok((select allow_messages from public.public_profiles where id = tests.public_id_of('open')),
+select ok((select "allowMessages" from public.public_profiles where id = tests.public_id_of('open')),
   'PP-12: allowMessages is on the card for others to honour');
 select set_config('tests.card_before_activity', (select to_jsonb(c)::text from public.public_profiles as c where id = tests.public_id_of('open')), true);
 update public.profiles set show_activity = false where id = tests.get_supabase_uid('open');
 select is((select to_jsonb(c) from public.public_profiles as c where id = tests.public_id_of('open')), current_setting('tests.card_before_activity')::jsonb,
-  'PP-12: … showActivity is not: turning it off changes nothing on the card (not even updated_at) at the moment a partner''s online dot goes dark');
+  'PP-12: … showActivity is not: turning it off changes nothing on the card (not even updatedAt) at the moment a partner''s online dot goes dark');
 update public.profiles set show_activity = true where id = tests.get_supabase_uid('open');
 
 --- a new public identity whenever anonymous mode changes
@@ -106,7 +106,7 @@ select set_config('tests.anonymous_id', tests.public_id_of('open')::text, true);
 update public.profiles set anonymous_mode = false where id = tests.get_supabase_uid('open');
 select isnt(tests.public_id_of('open')::text, current_setting('tests.anonymous_id'), 'PP-25: turning it off starts yet another public id');
 update public.profiles set role = 'therapist', anonymous_mode = true where id = tests.get_supabase_uid('open');
-select is((select is_therapist from public.public_profiles where id = tests.public_id_of('open')), false, 'PP-26: anonymous mode hides the therapist badge too');
+select is((select "isTherapist" from public.public_profiles where id = tests.public_id_of('open')), false, 'PP-26: anonymous mode hides the therapist badge too');
 update public.profiles set role = 'client', anonymous_mode = false where id = tests.get_supabase_uid('open');
 select set_config('tests.card_updated_at', (select updated_at::text from private.profile_cards where profile_id = tests.get_supabase_uid('open')), true);
 update public.profiles set hide_phone = true, phone = '+447700900999' where id = tests.get_supabase_uid('open');
@@ -138,9 +138,9 @@ select isnt_empty($$select 1 from public.public_profiles where id = tests.public
 
 --- nobody writes cards through the API
 select tests.authenticate_as('open');
-select throws_ok($$update public.public_profiles set display_name = 'Someone' where id = (select auth.uid())$$, '42501', null,
+select throws_ok($$update public.public_profiles set "displayName" = 'Someone' where id = (select auth.uid())$$, '42501', null,
   'PP-14: not even the owner can write their card directly');
-select throws_ok($$insert into public.public_profiles (id, display_name, is_pseudonym, is_therapist, allow_messages, updated_at)
+select throws_ok($$insert into public.public_profiles (id, "displayName", "isPseudonym", "isTherapist", "allowMessages", "updatedAt")
   values (gen_random_uuid(), 'Fake', false, true, true, now())$$, '42501', null, 'PP-14: nobody can insert a fake card');
 select throws_ok($$delete from public.public_profiles$$, '42501', null, 'PP-14: nobody can delete cards');
 select tests.clear_authentication();
@@ -175,10 +175,10 @@ select is(public.update_privacy_settings('{}') ->> 'anonymousMode', 'true', 'PP-
 select tests.clear_authentication();
 select throws_ok($$select public.update_privacy_settings('{"hidePhone": true}')$$, '42501', null, 'PP-23: anon cannot call it');
 reset role;
-select is((select display_name from public.public_profiles where id = tests.public_id_of('viewer')),
+select is((select "displayName" from public.public_profiles where id = tests.public_id_of('viewer')),
           (select pseudonym from public.profiles where id = tests.get_supabase_uid('viewer')),
           'PP-24: a privacy change through the RPC reaches the public card at once');
-select is((select allow_messages from public.public_profiles where id = tests.public_id_of('viewer')), false,
+select is((select "allowMessages" from public.public_profiles where id = tests.public_id_of('viewer')), false,
   'PP-24: … allowMessages off included');
 
 select * from finish();

@@ -1,7 +1,7 @@
 -- Roles: the access token hook, the one helper policies use, the admin RPCs, and every escalation path we know of.
 -- Threat ids: RO-01 … RO-20.
 begin;
-select plan(31);
+select plan(32);
 
 select tests.create_supabase_user('client');
 select tests.create_supabase_user('therapist');
@@ -48,7 +48,9 @@ select throws_ok($$update public.profiles set role = 'admin' where id = (select 
 select throws_ok(format('select public.set_user_role(%L, %L)', tests.get_supabase_uid('client'), 'admin'), 'PT403', 'Only admins can do this',
   'RO-07: a client cannot promote themselves through the RPC');
 select throws_ok($$update public.my_profile set role = 'admin'$$, '42501', null,
-  'RO-07: … nor through the my_profile view (it is read-only for the API)');
+  'RO-07: … nor through the my_profile view (PUT /users/profile: role is not one of the columns it may update)');
+select throws_ok($$update public.my_profile set "privacySettings" = "privacySettings" || '{"role": "admin"}'$$, 'PT400', 'Unknown privacy setting: role',
+  'RO-07: … nor by slipping it into my_profile''s privacySettings');
 select throws_ok($$select public.update_privacy_settings('{"role": "admin"}')$$, 'PT400', 'Unknown privacy setting: role',
   'RO-07: … nor through the privacy RPC');
 select throws_ok(format('select public.set_user_role(%L, %L)', tests.get_supabase_uid('therapist'), 'client'), 'PT403', 'Only admins can do this',
@@ -72,7 +74,7 @@ select throws_ok(format('select public.set_user_role(%L, %L)', tests.get_supabas
   'RO-13: an admin cannot change their own role (someone must be left to undo mistakes)');
 select throws_ok(format('select public.set_user_role(%L, %L)', gen_random_uuid(), 'client'), 'PT404', 'No such account',
   'RO-14: an unknown account is a 404');
-select throws_ok(format('select public.set_user_role(%L, null)', tests.get_supabase_uid('client')), 'PT400', 'new_role is required',
+select throws_ok(format('select public.set_user_role(%L, null)', tests.get_supabase_uid('client')), 'PT400', 'role is required',
   'RO-14: a missing role is a 400');
 select lives_ok(format('select public.set_account_active(%L, false)', tests.get_supabase_uid('therapist')),
   'RO-15: an admin deactivates another account');
@@ -91,7 +93,7 @@ select results_eq(
   format($$select email, role::text from public.moderation_profiles(search => 'client@') where id = %L$$, tests.get_supabase_uid('client')),
   $$values ('client@test.healspace.local'::text, 'therapist'::text)$$,
   'RO-17: the moderation listing shows what moderation needs, with the new role');
-select throws_ok($$select * from public.moderation_profiles(page_size => 0)$$, 'PT400', 'page_size must be between 1 and 200',
+select throws_ok($$select * from public.moderation_profiles("limit" => 0)$$, 'PT400', 'limit must be between 1 and 200',
   'RO-17: a bad page size is a 400');
 
 --- the service role

@@ -39,7 +39,7 @@ select throws_ok($$insert into storage.objects (bucket_id, name, owner_id) value
 select tests.authenticate_as('stranger');
 select results_eq($$select name from storage.objects where bucket_id = 'avatars'$$, $$values (current_setting('av.me'))$$,
   'AV-09: another signed-in person can read the picture on the owner''s public card');
-select is((select avatar_path from public.public_profiles where id = tests.public_id_of('owner')), current_setting('av.me'),
+select is((select "avatarPath" from public.public_profiles where id = tests.public_id_of('owner')), current_setting('av.me'),
   'AV-18: the card shows the picture''s name …');
 select ok(position(tests.get_supabase_uid('owner')::text in (select jsonb_agg(to_jsonb(c))::text from public.public_profiles as c)) = 0,
   'AV-18: … and no card carries an account id');

@@ -16,7 +16,7 @@ select set_config('tests.export', public.export_my_data()::text, true);
 select is(current_setting('tests.export')::jsonb #>> '{profile,email}', 'me@example.com', 'EX-01: the export holds the caller''s profile');
 select is(current_setting('tests.export')::jsonb #>> '{profile,bio}', 'my bio', 'EX-01: … with every field');
 select is(current_setting('tests.export')::jsonb #>> '{profile,privacySettings,anonymousMode}', 'true', 'EX-02: … and privacy settings');
-select is(current_setting('tests.export')::jsonb #>> '{publicCard,is_pseudonym}', 'true', 'EX-03: … and how others see them');
+select is(current_setting('tests.export')::jsonb #>> '{publicCard,isPseudonym}', 'true', 'EX-03: … and how others see them');
 select is(jsonb_array_length(current_setting('tests.export')::jsonb -> 'auditEvents'), 1, 'EX-04: … and the audit events about them');
 select ok(current_setting('tests.export') !~ '(them@example.com|Theo|Secret|their private bio)'
   and position(tests.get_supabase_uid('them')::text in current_setting('tests.export')) = 0,

@@ -11,7 +11,7 @@ insert into storage.objects (bucket_id, name) values ('avatars', tests.get_supab
 insert into storage.objects (bucket_id, name) values ('avatars', tests.get_supabase_uid('leaving') || '/me.png');
 -- A full life on HealSpace to leave behind: journal, mood, a goal with progress, achievements.
 insert into public.journal_entries (user_id, title, content, mood) values (tests.get_supabase_uid('leaving'), 'Last entry', 'Goodbye', 'neutral');
-insert into public.mood_entries (user_id, entry_date, mood) values (tests.get_supabase_uid('leaving'), '2026-01-01', 3);
+insert into public.mood_entries (user_id, date, mood) values (tests.get_supabase_uid('leaving'), '2026-01-01', 3);
 insert into public.goals (user_id, title, target) values (tests.get_supabase_uid('leaving'), 'Walk', 1);
 insert into public.goal_progress (goal_id, user_id) select id, user_id from public.goals where user_id = tests.get_supabase_uid('leaving');
 -- … and an audited privacy change, so the log has an event about them.

@@ -1,7 +1,8 @@
 -- The journal: author only (no admin or therapist path), validated in the database, filters, ranked language-aware
--- search with an index, keyset pages without gaps or repeats, favorite toggling. Threat ids: JO-01 … JO-24.
+-- search with an index, keyset pages without gaps or repeats, favorite toggling; the seed's query parameters and its
+-- entry shape (createdAt, isFavorite). Threat ids: JO-01 … JO-24.
 begin;
-select plan(30);
+select plan(34);
 
 select tests.create_supabase_user('author');
 select tests.create_supabase_user('stranger');
@@ -31,36 +32,46 @@ delete from public.journal_entries where title = 'Drafted now';
 select results_eq($$select title from public.list_journal_entries()$$,
   $$values ('Feeling better today'::text), ('Rough night'), ('Ordinary Tuesday'), ('Therapy homework'), ('Tagebuch')$$,
   'JO-03: newest first');
-select results_eq($$select title from public.list_journal_entries(with_mood => 'happy')$$,
+select results_eq($$select id, title, content, mood, tags, "createdAt", "isFavorite", language, "updatedAt" from public.list_journal_entries() where title = 'Rough night'$$,
+  $$select id, title, content, mood, tags, created_at, is_favorite, language, updated_at from public.journal_entries where title = 'Rough night'$$,
+  'JO-03: each row is the seed''s entry (id, title, content, mood, tags, createdAt, isFavorite) plus language and updatedAt');
+select results_eq($$select title from public.list_journal_entries(mood => 'happy')$$,
   $$values ('Feeling better today'::text), ('Therapy homework'), ('Tagebuch')$$, 'JO-04: filter by mood');
-select results_eq($$select title from public.list_journal_entries(with_tags => '{therapy,work}')$$,
+select results_eq($$select title from public.list_journal_entries(tags => '{therapy,work}')$$,
   $$values ('Feeling better today'::text), ('Rough night'), ('Ordinary Tuesday'), ('Therapy homework')$$, 'JO-05: tags, any of them');
-select results_eq($$select title from public.list_journal_entries(with_tags => '{sleep,work}', match_all_tags => true)$$,
+select results_eq($$select title from public.list_journal_entries(tags => '{sleep,work}', "matchAllTags" => true)$$,
   $$values ('Rough night'::text)$$, 'JO-06: tags, all of them');
-select results_eq($$select title from public.list_journal_entries(created_from => '2026-01-06', created_to => '2026-01-08')$$,
-  $$values ('Rough night'::text), ('Ordinary Tuesday')$$, 'JO-07: a creation range [from, to)');
+select results_eq($$select title from public.list_journal_entries("startDate" => '2026-01-06', "endDate" => '2026-01-07')$$,
+  $$values ('Rough night'::text), ('Ordinary Tuesday')$$, 'JO-07: the days startDate..endDate, both included (Rough night is 22:00 on the end day)');
+update public.profiles set time_zone = 'Asia/Tokyo' where id = tests.get_supabase_uid('author');
+select results_eq($$select title from public.list_journal_entries("startDate" => '2026-01-08', "endDate" => '2026-01-08')$$,
+  $$values ('Feeling better today'::text), ('Rough night')$$, 'JO-07: … days of the author''s calendar (22:00 UTC on the 7th is the 8th in Tokyo)');
+update public.profiles set time_zone = 'UTC' where id = tests.get_supabase_uid('author');
 select results_eq($$select title from public.list_journal_entries(search => 'running therapy')$$,
   $$values ('Feeling better today'::text)$$, 'JO-08: search needs every word, stemmed (running, run)');
 select results_eq($$select title from public.list_journal_entries(search => 'therapy')$$,
   $$values ('Therapy homework'::text), ('Feeling better today')$$, 'JO-09: a match in the title ranks above one in the content');
 select results_eq($$select title from public.list_journal_entries(search => 'sleep or grateful')$$,
   $$values ('Rough night'::text), ('Therapy homework')$$, 'JO-10: web-style search syntax (or)');
-select results_eq($$select title from public.list_journal_entries(search => 'fühlen', search_language => 'german')$$,
+select results_eq($$select title from public.list_journal_entries(search => 'fühlen', "searchLanguage" => 'german')$$,
   $$values ('Tagebuch'::text)$$, 'JO-11: search is language-aware (German stemming finds fühle from fühlen)');
-select is(public.toggle_journal_favorite((select id from public.journal_entries where title = 'Rough night')), true, 'JO-12: toggle favorite on');
-select results_eq($$select title from public.list_journal_entries(favorites_only => true)$$, $$values ('Rough night'::text)$$, 'JO-13: favorites only');
-select is(public.toggle_journal_favorite((select id from public.journal_entries where title = 'Rough night')), false, 'JO-12: … and off again');
+select results_eq($$select t.title, t."isFavorite" from public.toggle_journal_favorite((select id from public.journal_entries where title = 'Rough night')) as t$$,
+  $$values ('Rough night'::text, true)$$, 'JO-12: toggle favorite on; the answer is the whole entry with its new isFavorite');
+select results_eq($$select title from public.list_journal_entries("favoritesOnly" => true)$$, $$values ('Rough night'::text)$$, 'JO-13: favorites only');
+select is((public.toggle_journal_favorite((select id from public.journal_entries where title = 'Rough night')))."isFavorite", false, 'JO-12: … and off again');
 
 --- keyset pages
-select results_eq($$select title from public.list_journal_entries(page_size => 2)$$, $$values ('Feeling better today'::text), ('Rough night')$$, 'JO-14: page 1');
-select set_config('tests.cursor', (select jsonb_build_object('at', created_at, 'id', id)::text from public.list_journal_entries(page_size => 2) offset 1 limit 1), true);
+select results_eq($$select title from public.list_journal_entries("limit" => 2)$$, $$values ('Feeling better today'::text), ('Rough night')$$, 'JO-14: page 1');
+select set_config('tests.cursor', (select id::text from public.list_journal_entries("limit" => 2) offset 1 limit 1), true);
 insert into public.journal_entries (title, content, mood) values ('Written meanwhile', 'A new entry between two page loads.', 'neutral');
-select results_eq(format($$select title from public.list_journal_entries(page_size => 2, before_created_at => %L, before_id => %L)$$,
-    current_setting('tests.cursor')::jsonb ->> 'at', current_setting('tests.cursor')::jsonb ->> 'id'),
-  $$values ('Ordinary Tuesday'::text), ('Therapy homework')$$, 'JO-15: page 2 continues exactly after page 1, unaffected by a new entry');
-select throws_ok($$select * from public.list_journal_entries(page_size => 0)$$, 'PT400', 'page_size must be between 1 and 100', 'JO-16: a bad page size is a 400');
-select throws_ok($$select * from public.list_journal_entries(before_id => gen_random_uuid())$$, 'PT400', 'before_created_at and before_id go together', 'JO-16: half a cursor is a 400');
-select throws_ok($$select * from public.list_journal_entries(created_from => '2026-02-01', created_to => '2026-01-01')$$, 'PT400', null, 'JO-16: an inverted range is a 400');
+select results_eq(format($$select title from public.list_journal_entries("limit" => 2, before => %L)$$, current_setting('tests.cursor')),
+  $$values ('Ordinary Tuesday'::text), ('Therapy homework')$$, 'JO-15: page 2 (before: the last entry''s id) continues exactly after page 1, unaffected by a new entry');
+select set_config('tests.search_cursor', (select id::text from public.list_journal_entries(search => 'therapy', "limit" => 1)), true);
+select results_eq(format($$select title from public.list_journal_entries(search => 'therapy', "limit" => 1, before => %L)$$, current_setting('tests.search_cursor')),
+  $$values ('Feeling better today'::text)$$, 'JO-15: … and a ranked search pages after its cursor''s rank');
+select throws_ok($$select * from public.list_journal_entries("limit" => 0)$$, 'PT400', 'limit must be between 1 and 100', 'JO-16: a bad limit is a 400');
+select throws_ok($$select * from public.list_journal_entries(before => gen_random_uuid())$$, 'PT400', 'before is not one of your journal entries', 'JO-16: an unknown cursor is a 400');
+select throws_ok($$select * from public.list_journal_entries("startDate" => '2026-02-01', "endDate" => '2026-01-01')$$, 'PT400', null, 'JO-16: an inverted range is a 400');
 
 --- validation
 select throws_ok($$insert into public.journal_entries (title, content, mood) values ('', 'x', 'happy')$$, '23514', null, 'JO-17: a title is required');
@@ -74,7 +85,9 @@ select throws_ok($$insert into public.journal_entries (user_id, title, content, 
 select tests.authenticate_as('stranger');
 select is_empty($$select 1 from public.journal_entries$$, 'JO-19: another user sees nothing');
 select is_empty($$select 1 from public.list_journal_entries()$$, 'JO-19: … not even through the listing');
-select throws_ok(format('select public.toggle_journal_favorite(%L)', (select id from public.journal_entries limit 1)), 'PT404', 'No such journal entry',
+select throws_ok(format('select public.list_journal_entries(before => %L)', current_setting('tests.cursor')), 'PT400', 'before is not one of your journal entries',
+  'JO-19: … nor by paging after one of the author''s entries (the cursor must be the caller''s own)');
+select throws_ok(format('select public.toggle_journal_favorite(%L)', current_setting('tests.cursor')), 'PT404', 'No such journal entry',
   'JO-20: toggling someone else''s entry is a 404 (it does not exist for them)');
 select tests.authenticate_as('therapist');
 select is_empty($$select 1 from public.journal_entries$$, 'JO-21: a therapist cannot read journals');

@@ -5,7 +5,7 @@ select plan(8);
 
 select tests.create_supabase_user('writer');
 select tests.create_supabase_user('other');
-insert into public.mood_entries (user_id, entry_date, mood, note, factors) values
+insert into public.mood_entries (user_id, date, mood, note, factors) values
   (tests.get_supabase_uid('writer'), '2026-01-02', 4, 'fine, mostly', '{Exercise,Sleep Quality}'),
   (tests.get_supabase_uid('writer'), '2026-01-01', 2, null, '{}'),
   (tests.get_supabase_uid('other'), '2026-01-01', 5, 'not yours', '{}');

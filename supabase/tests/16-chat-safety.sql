@@ -9,12 +9,12 @@ select tests.create_supabase_user('admin');
 update public.profiles set role = 'admin' where id = tests.get_supabase_uid('admin');
 
 select tests.authenticate_as('reported');
-select set_config('tests.conversation', public.send_chat_message('00000000-0000-4000-9000-000000000001', 'first, harmless',
-  tests.public_id_of('reporter')) ->> 'conversationId', true);
-select public.send_chat_message('00000000-0000-4000-9000-000000000002', 'something cruel', tests.public_id_of('reporter'));
+select set_config('tests.conversation', public.send_chat_message('first, harmless', tests.public_id_of('reporter'),
+  "messageId" => '00000000-0000-4000-9000-000000000001') ->> 'conversationId', true);
+select public.send_chat_message('something cruel', tests.public_id_of('reporter'), "messageId" => '00000000-0000-4000-9000-000000000002');
 select tests.authenticate_as('reporter');
-select set_config('tests.reported_participant', (select partner_id::text from public.chat_conversation_list), true);
-select public.send_chat_message('00000000-0000-4000-9000-000000000003', 'please stop', current_setting('tests.reported_participant')::uuid);
+select set_config('tests.reported_participant', (select partner ->> 'id' from public.chat_conversation_list), true);
+select public.send_chat_message('please stop', current_setting('tests.reported_participant')::uuid, "messageId" => '00000000-0000-4000-9000-000000000003');
 
 --- reporting
 select isnt(public.report_chat_participant(current_setting('tests.reported_participant')::uuid, 'harassment', 'Insults after I asked to stop',
@@ -32,11 +32,15 @@ select throws_ok($$select * from public.moderation_chat_reports()$$, 'PT403', 'O
 
 --- admins
 select tests.authenticate_as('admin');
-select results_eq($$select reason::text, description, jsonb_array_length(reported_messages) from public.moderation_chat_reports()$$,
-  $$values ('harassment'::text, 'Insults after I asked to stop'::text, 1)$$, 'CS-07: admins see the report with the reported messages only');
-select ok((select reported_messages::text from public.moderation_chat_reports()) !~ '(first, harmless|please stop)',
+select results_eq($$select reason::text, description, jsonb_array_length("reportedMessages"), "reportedParticipantId"::text, "conversationId"::text,
+                           (select array_agg(k order by k) from jsonb_object_keys("reportedMessages" -> 0) as k), "resolvedAt"
+                    from public.moderation_chat_reports()$$,
+  format($$values ('harassment'::text, 'Insults after I asked to stop'::text, 1, %L, %L, array['content', 'createdAt', 'editedAt', 'id'], null::timestamptz)$$,
+    current_setting('tests.reported_participant'), current_setting('tests.conversation')),
+  'CS-07: admins see the report with the reported messages only ({id, content, createdAt, editedAt}), the reported participant and the conversation');
+select ok((select "reportedMessages"::text from public.moderation_chat_reports()) !~ '(first, harmless|please stop)',
   'CS-08: … not the rest of the conversation, and nothing of the reporter');
-select is((select reported_messages -> 0 ->> 'content' from public.moderation_chat_reports()), 'something cruel',
+select is((select "reportedMessages" -> 0 ->> 'content' from public.moderation_chat_reports()), 'something cruel',
   'CS-08: … as they were when reported, even though the reported person deleted them since');
 select throws_ok($$select public.moderation_remove_chat_message(tests.chat_message_id('reporter', '00000000-0000-4000-9000-000000000003'))$$, 'PT404', 'No open report names this message',
   'CS-08: moderators remove only messages named in an open report');
@@ -49,7 +53,8 @@ select results_eq($$select content, removed_at is not null from public.chat_mess
   $$values (null::text, true)$$, 'CS-11: … its text is erased');
 select ok(exists (select 1 from private.chat_message_flags where message_id = tests.chat_message_id('reported', '00000000-0000-4000-9000-000000000001')),
   'CS-11: an edit that adds a crisis phrase is flagged like a new message');
-select ok((select count(*) > 0 from realtime.messages where event = 'message_deleted' and payload ->> 'id' = tests.chat_message_id('reported', '00000000-0000-4000-9000-000000000002')::text),
+select ok((select count(*) > 0 from realtime.messages where event = 'messageDeleted' and payload ->> 'id' = tests.chat_message_id('reported', '00000000-0000-4000-9000-000000000002')::text
+                     and payload ->> 'content' is null and (payload ->> 'deleted')::boolean),
   'CS-12: … the removal is broadcast so clients hide it');
 select isnt((select resolved_at from private.chat_reports limit 1), null, 'CS-12: … and the report naming it is resolved');
 select tests.authenticate_as('reporter');

@@ -1,7 +1,7 @@
 -- Support groups: who creates, who joins, who moderates, exact member counts, search, online count, and members who
 -- stay pseudonymous. Threat ids: GR-01 … GR-40.
 begin;
-select plan(55);
+select plan(62);
 
 select tests.create_supabase_user('therapist', metadata => '{"firstName": "Tara"}');
 select tests.create_supabase_user('other-therapist');
@@ -24,7 +24,7 @@ insert into public.support_groups (name, description, category_id) values ('Zeph
 insert into public.support_groups (name, description, category_id, privacy) values ('Zephyr Grief Garden', 'For people who lost someone', 'grief', 'private');
 select set_config('tests.public_group', (select id::text from public.support_groups where name = 'Zephyr Anxiety Lounge'), true);
 select set_config('tests.private_group', (select id::text from public.support_groups where name = 'Zephyr Grief Garden'), true);
-select results_eq($$select member_count, joined, membership::text from public.list_groups() where name = 'Zephyr Anxiety Lounge'$$,
+select results_eq($$select "memberCount", joined, membership::text from public.list_groups() where name = 'Zephyr Anxiety Lounge'$$,
   $$values (1, true, 'active'::text)$$, 'GR-02: a therapist creates a group and is its first member (the owner)');
 select throws_ok($$insert into public.support_groups (name, description, category_id) values ('Nope', 'x', 'astrology')$$,
   '23503', null, 'GR-03: categories come from the curated list');
@@ -36,7 +36,7 @@ select is(public.join_group(current_setting('tests.public_group')::uuid) ->> 'st
 select is(public.join_group(current_setting('tests.public_group')::uuid) ->> 'status', 'active', 'GR-05: joining twice is harmless');
 select is((select member_count from public.support_groups where id = current_setting('tests.public_group')::uuid), 2, 'GR-06: member_count counts once');
 select tests.authenticate_as('open-member');
-select public.join_group(current_setting('tests.public_group')::uuid, use_display_name => true);
+select public.join_group(current_setting('tests.public_group')::uuid, "useDisplayName" => true);
 select tests.authenticate_as('troll');
 select public.join_group(current_setting('tests.public_group')::uuid);
 select tests.authenticate_as('applicant');
@@ -91,7 +91,7 @@ select is((select member_count from public.support_groups where id = current_set
 select lives_ok(format($$select public.moderate_group_member(%L, %L, 'mute', now() + interval '1 hour')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
   'GR-20: the owner mutes a member until a time');
 select throws_ok(format($$select public.moderate_group_member(%L, %L, 'mute', now() - interval '1 hour')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
-  'PT400', null, 'GR-20: a mute ends in the future');
+  'PT400', 'mutedUntil must be in the future', 'GR-20: a mute ends in the future');
 select lives_ok(format($$select public.moderate_group_member(%L, %L, 'ban')$$, current_setting('tests.public_group'), current_setting('tests.troll_member')),
   'GR-21: the owner bans a member');
 select is((select member_count from public.support_groups where id = current_setting('tests.public_group')::uuid), 3, 'GR-21: … who no longer counts');
@@ -143,14 +143,38 @@ select throws_ok(format($$select public.moderate_group_member(%L, %L, 'approve')
 
 --- search and filters
 select tests.authenticate_as('outsider');
-select results_eq($$select name from public.list_groups(search => 'zephyr lounge', page_size => 1)$$, $$values ('Zephyr Anxiety Lounge'::text)$$,
+select results_eq($$select name from public.list_groups(search => 'zephyr lounge', "limit" => 1)$$, $$values ('Zephyr Anxiety Lounge'::text)$$,
   'GR-27: full-text search ranks the best match first');
-select results_eq($$select name from public.list_groups(search => 'zepyhr anxeity', page_size => 1)$$, $$values ('Zephyr Anxiety Lounge'::text)$$,
+select results_eq($$select name from public.list_groups(search => 'zepyhr anxeity', "limit" => 1)$$, $$values ('Zephyr Anxiety Lounge'::text)$$,
   'GR-28: typos still find the group, ranked first');
 select results_eq($$select name from public.list_groups(category => 'grief') where name like 'Zephyr%'$$, $$values ('Zephyr Grief Garden'::text)$$,
   'GR-29: filter by category');
-select is_empty($$select 1 from public.list_groups(category => 'grief') where category_id <> 'grief'$$, 'GR-29: … only that category');
-select is_empty($$select 1 from public.list_groups(is_joined => true) where name = 'Zephyr Anxiety Lounge'$$, 'GR-29: joined only: not a group one left');
+select is_empty($$select 1 from public.list_groups(category => 'grief') where "categoryId" <> 'grief'$$, 'GR-29: … only that category');
+select results_eq($$select category, "categoryId" from public.list_groups(category => 'grief') where name like 'Zephyr%'$$,
+  $$values ('Grief & Loss'::text, 'grief'::text)$$, 'GR-29: category is the name the listing shows, categoryId its id');
+select results_eq($$select name from public.list_groups(category => 'Grief & Loss') where name like 'Zephyr%'$$, $$values ('Zephyr Grief Garden'::text)$$,
+  'GR-29: filter by the category''s name as shown');
+select results_eq($$select name from public.list_groups(category => 'grief & loss') where name like 'Zephyr%'$$, $$values ('Zephyr Grief Garden'::text)$$,
+  'GR-29: … in any case');
+select results_eq($$select name from public.list_groups(category => 'GRIEF') where name like 'Zephyr%'$$, $$values ('Zephyr Grief Garden'::text)$$,
+  'GR-29: … or by its id, in any case');
+select throws_ok($$select * from public.list_groups(category => 'Astrology')$$, 'PT400', 'Unknown category: Astrology',
+  'GR-29: an unknown category is a 400, not an empty page');
+do $$
+declare
+  hint text;
+begin
+  perform 1 from public.list_groups(category => 'Astrology');
+exception when sqlstate 'PT400' then
+  get stacked diagnostics hint = pg_exception_hint;
+  perform set_config('tests.category_hint', hint, true);
+end;
+$$;
+select is(current_setting('tests.category_hint'),
+  'Categories: ' || (select string_agg(name, ', ' order by sort_order) from public.group_categories),
+  'GR-29: … whose hint names the categories');
+select throws_ok($$select * from public.list_groups("limit" => 0)$$, 'PT400', 'limit must be between 1 and 100', 'GR-29: a page holds 1 to 100 groups');
+select is_empty($$select 1 from public.list_groups(joined => true) where name = 'Zephyr Anxiety Lounge'$$, 'GR-29: joined only: not a group one left');
 
 --- scheduled sessions
 select tests.authenticate_as('therapist');
@@ -166,7 +190,7 @@ select public.join_group(current_setting('tests.public_group')::uuid);
 select throws_ok(format($$select public.schedule_group_session(%L, 'My own session', now() + interval '2 days')$$, current_setting('tests.public_group')),
   'PT403', null, 'GR-33: members do not schedule sessions');
 select tests.authenticate_as('open-member');
-select ok((select next_session > now() from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 'GR-34: nextSession is the next session not yet ended');
+select ok((select "nextSession" > now() from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 'GR-34: nextSession is the next session not yet ended');
 select tests.authenticate_as('outsider');
 select throws_ok(format($$select public.rsvp_group_session(%L)$$, current_setting('tests.session')), 'PT404', null, 'GR-35: non-members cannot RSVP');
 select is_empty($$select 1 from public.group_sessions$$, 'GR-35: … nor see sessions');
@@ -177,11 +201,11 @@ reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('open-member');
 select public.group_heartbeat(current_setting('tests.public_group')::uuid);
-select is((select online_count from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 1, 'GR-30: a heartbeat counts the member online');
+select is((select "onlineCount" from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 1, 'GR-30: a heartbeat counts the member online');
 reset role;
 update public.profiles set show_activity = false where id = tests.get_supabase_uid('open-member');
 select tests.authenticate_as('open-member');
-select is((select online_count from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 1,
+select is((select "onlineCount" from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 1,
   'GR-39: turning showActivity off switches nothing off at that instant (that would pair the member''s indicators everywhere) …');
 select public.group_heartbeat(current_setting('tests.public_group')::uuid);
 reset role;
@@ -190,7 +214,7 @@ update private.group_members set last_seen_at = last_seen_at - interval '3 minut
 where user_id = tests.get_supabase_uid('open-member');
 select tests.authenticate_as('open-member');
 select public.group_heartbeat(current_setting('tests.public_group')::uuid);
-select is((select online_count from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 0,
+select is((select "onlineCount" from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 0,
   'GR-39: … but from then on the member''s heartbeats show to nobody, and they are not counted once the last one seen decays');
 reset role;
 update public.profiles set show_activity = true where id = tests.get_supabase_uid('open-member');
@@ -198,7 +222,7 @@ select tests.authenticate_as('open-member');
 reset role;
 update private.group_members set last_seen_at = now() - interval '3 minutes' where user_id = tests.get_supabase_uid('open-member');
 select tests.authenticate_as('open-member');
-select is((select online_count from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 0, 'GR-30: … for two minutes');
+select is((select "onlineCount" from public.list_groups() where name = 'Zephyr Anxiety Lounge'), 0, 'GR-30: … for two minutes');
 
 select * from finish();
 rollback;

@@ -1,12 +1,12 @@
 -- Therapy slots: bookable starts follow from each therapist's real availability (weekly hours, date overrides,
 -- buffers, minimum notice, booking window, active sessions), across DST in the therapist's zone and in the client's;
 -- booking refuses everything else with its reason; the directory's nextAvailable and filters use the same computation;
--- availability is its therapist's alone. Threat ids: TS-01 … TS-65.
+-- availability is its therapist's alone. Threat ids: TS-01 … TS-66.
 -- The clock: now() is the transaction's start and cannot be pinned. What ignores it (private.therapist_open_slots,
 -- private.local_iso) is tested on fixed dates; what depends on it (notice, window, bookings, listing) on dates derived
 -- from now(), with exact expectations relative to them, so the suite means the same whenever it runs.
 begin;
-select plan(80);
+select plan(90);
 
 -- Therapists (their rows are inserted by themselves below):
 --   york          America/New_York, Mon-Fri 09-12 and 13-17, 50 min every 30, no buffers, no notice, 365-day window
@@ -295,26 +295,47 @@ select is(private.next_available_slot(tests.get_supabase_uid('uma')), current_se
 select is(private.next_available_slot(tests.get_supabase_uid('uma')),
   (select (private.list_bookable_slots(tests.get_supabase_uid('uma'), (now() at time zone 'UTC')::date, (now() at time zone 'UTC')::date + 5, 'UTC') #>> '{slots,0,start}')::timestamptz),
   'TS-46: … the same start private.list_bookable_slots lists first');
-select results_eq(format($$select name, "nextAvailable", specialty, duration from public.list_therapists(page_size => 100) where id = any (%L::uuid[]) and name like 'Dr. U%%'$$,
+-- Dr. Uri Two takes no new clients (TS-39): client-b becomes an existing client of theirs (a session two weeks ago), to
+-- whom the directory offers their slots; client-a stays a new client, to whom it offers none (TS-66).
+reset role;
+insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+values (tests.get_supabase_uid('uri'), tests.get_supabase_uid('client-b'), date_trunc('hour', now()) - interval '14 days', 60, 'video', 'completed');
+select tests.authenticate_as('client-b');
+select results_eq(format($$select name, "nextAvailable", specialty, duration from public.list_therapists("limit" => 100) where id = any (%L::uuid[]) and name like 'Dr. U%%'$$,
     current_setting('tests.ours')),
   format($$values ('Dr. Uma One'::text, %L::timestamptz, 'Anxiety, Stress & Burnout'::text, 60), ('Dr. Uri Two', %L, 'Trauma & PTSD, OCD', 60)$$,
     current_setting('tests.first')::timestamptz + interval '1 hour', current_setting('tests.first')),
-  'TS-47: the directory shows each therapist''s nextAvailable, by name');
-select is((select array_agg(name) from public.list_therapists(page_size => 100) where id = any (current_setting('tests.ours')::uuid[])),
+  'TS-47: the directory shows each therapist''s nextAvailable, by name (Dr. Uri Two''s too: taking no new clients, but client-b already is one)');
+select is((select array_agg(name) from public.list_therapists("limit" => 100) where id = any (current_setting('tests.ours')::uuid[])),
   array['Dr. Bea Buffer', 'Dr. Bernd Berlin', 'Dr. Bob Back', 'Dr. Kenji Tokyo', 'Dr. Nora York', 'Dr. Uma One', 'Dr. Uri Two'],
   'TS-48: every listed, active therapist is in the directory, ordered by name');
-select is((select array_agg(name) from public.list_therapists(with_specialty => 'anxiety', page_size => 100) where id = any (current_setting('tests.ours')::uuid[])),
-  array['Dr. Nora York', 'Dr. Uma One'], 'TS-49: with_specialty keeps the therapists offering it');
-select is((select array_agg(name) from public.list_therapists(with_language => 'pt-BR', page_size => 100) where id = any (current_setting('tests.ours')::uuid[])),
-  array['Dr. Uri Two'], 'TS-50: with_language keeps the therapists working in it');
-select is((select array_agg(name) from public.list_therapists(with_session_type => 'chat', page_size => 100) where id = any (current_setting('tests.ours')::uuid[])),
-  array['Dr. Uri Two'], 'TS-51: with_session_type keeps the therapists offering it');
-select is((select array_agg(name) from public.list_therapists(available_within_days => 1, page_size => 100)
+select is((select array_agg(name) from public.list_therapists(specialty => 'anxiety', "limit" => 100) where id = any (current_setting('tests.ours')::uuid[])),
+  array['Dr. Nora York', 'Dr. Uma One'], 'TS-49: specialty keeps the therapists offering it, by its code …');
+select is((select array_agg(name) from public.list_therapists(specialty => 'Anxiety', "limit" => 100) where id = any (current_setting('tests.ours')::uuid[])),
+  array['Dr. Nora York', 'Dr. Uma One'], 'TS-49: … or by its label as the directory shows it');
+select is((select array_agg(name) from public.list_therapists(specialty => 'Anxiety & Depression', "limit" => 100) where id = any (current_setting('tests.ours')::uuid[])),
+  array['Dr. Nora York'], 'TS-49: several labels joined by an ampersand keep the therapists offering all of them (''Anxiety & Depression'')');
+select is((select array_agg(name) from public.list_therapists(specialty => 'Grief & Loss', "limit" => 100) where id = any (current_setting('tests.ours')::uuid[])),
+  array['Dr. Bernd Berlin'], 'TS-49: … while a label holding an ampersand itself is one specialty (''Grief & Loss'')');
+select is((select array_agg(name) from public.list_therapists(specialty => 'Trauma & PTSD, OCD', "limit" => 100) where id = any (current_setting('tests.ours')::uuid[])),
+  array['Dr. Uri Two'], 'TS-49: … and the specialty line a card shows finds that therapist (''Trauma & PTSD, OCD'')');
+select is((select array_agg(name) from public.list_therapists(language => 'pt-BR', "limit" => 100) where id = any (current_setting('tests.ours')::uuid[])),
+  array['Dr. Uri Two'], 'TS-50: language keeps the therapists working in it');
+select is((select array_agg(name) from public.list_therapists("sessionType" => 'chat', "limit" => 100) where id = any (current_setting('tests.ours')::uuid[])),
+  array['Dr. Uri Two'], 'TS-51: sessionType keeps the therapists offering it');
+select is((select array_agg(name) from public.list_therapists(availability => 1, "limit" => 100)
     where id in (tests.get_supabase_uid('uma'), tests.get_supabase_uid('uri'), tests.get_supabase_uid('buffered'))),
-  array['Dr. Bea Buffer'], 'TS-52: available_within_days 1 drops therapists whose 24 h notice leaves nothing within a day …');
-select is((select array_agg(name) from public.list_therapists(available_within_days => 2, page_size => 100)
+  array['Dr. Bea Buffer'], 'TS-52: availability 1 (days) drops therapists whose 24 h notice leaves nothing within a day …');
+select is((select array_agg(name) from public.list_therapists(availability => 2, "limit" => 100)
     where id in (tests.get_supabase_uid('uma'), tests.get_supabase_uid('uri'), tests.get_supabase_uid('buffered'))),
-  array['Dr. Bea Buffer', 'Dr. Uma One', 'Dr. Uri Two'], 'TS-52: … and available_within_days 2 keeps them');
+  array['Dr. Bea Buffer', 'Dr. Uma One', 'Dr. Uri Two'], 'TS-52: … and availability 2 keeps them');
+select tests.authenticate_as('client-a');
+select results_eq(format($$select "nextAvailable", "acceptingNewClients" from public.list_therapists("limit" => 100) where id = %L$$, tests.get_supabase_uid('uri')),
+  $$values (null::timestamptz, false)$$,
+  'TS-66: a therapist taking no new clients shows a new client no nextAvailable (booking it would be a 422) …');
+select is((select array_agg(name) from public.list_therapists(availability => 2, "limit" => 100)
+    where id in (tests.get_supabase_uid('uma'), tests.get_supabase_uid('uri'))),
+  array['Dr. Uma One'], 'TS-66: … and no free slot within the days asked for');
 select tests.authenticate_as('back-to-back');
 update public.therapists set is_listed = false where id = auth.uid();
 reset role;
@@ -322,7 +343,7 @@ update public.profiles set role = 'client' where id = tests.get_supabase_uid('be
 select is((select is_active from public.therapists where id = tests.get_supabase_uid('berlin')), false,
   'TS-53: demoting a therapist''s profile to client makes their directory row inactive (trigger)');
 select tests.authenticate_as('client-b');
-select is((select array_agg(name) from public.list_therapists(page_size => 100) where id = any (current_setting('tests.ours')::uuid[])),
+select is((select array_agg(name) from public.list_therapists("limit" => 100) where id = any (current_setting('tests.ours')::uuid[])),
   array['Dr. Bea Buffer', 'Dr. Kenji Tokyo', 'Dr. Nora York', 'Dr. Uma One', 'Dr. Uri Two'],
   'TS-54: an unlisted therapist and a demoted one vanish from the directory (even for a client with sessions there)');
 select results_eq(format($$select private.next_available_slot(%L), private.next_available_slot(%L)$$, tests.get_supabase_uid('back-to-back'), tests.get_supabase_uid('berlin')),
@@ -336,13 +357,22 @@ select is_empty(format($$select 1 from private.bookable_slots(%1$L, now(), now()
     select 1 from private.bookable_slots(%2$L, now(), now() + interval '365 days', null)$$, tests.get_supabase_uid('back-to-back'), tests.get_supabase_uid('berlin')),
   'TS-56: … and private.bookable_slots itself yields no start for either, whoever calls it');
 select tests.authenticate_as('client-b');
-select is((select array_agg(name) from public.list_therapists(page_size => 100, after_name => 'Dr. Nora York', after_id => tests.get_supabase_uid('york'))
+select is((select array_agg(name) from public.list_therapists("limit" => 100, after => tests.get_supabase_uid('york'))
     where id = any (current_setting('tests.ours')::uuid[])),
-  array['Dr. Uma One', 'Dr. Uri Two'], 'TS-57: the next page starts after the (name, id) of the last row');
-select throws_ok($$select * from public.list_therapists(page_size => 0)$$, 'PT400', 'page_size must be between 1 and 100', 'TS-58: page_size 0 is a 400');
-select throws_ok($$select * from public.list_therapists(available_within_days => 0)$$, 'PT400', 'available_within_days must be between 1 and 365',
-  'TS-58: available_within_days 0 is a 400');
-select throws_ok($$select * from public.list_therapists(after_name => 'Dr. Uma One')$$, 'PT400', null, 'TS-58: after_name without after_id is a 400');
+  array['Dr. Uma One', 'Dr. Uri Two'], 'TS-57: the next page starts after the last row''s therapist (after: its id; the database resolves its name)');
+select throws_ok($$select * from public.list_therapists("limit" => 0)$$, 'PT400', 'limit must be between 1 and 100', 'TS-58: limit 0 is a 400');
+select throws_ok($$select * from public.list_therapists(availability => 0)$$, 'PT400', 'availability is a number of days from 1 to 365',
+  'TS-58: availability 0 is a 400');
+select throws_ok($$select * from public.list_therapists(availability => 366)$$, 'PT400', 'availability is a number of days from 1 to 365',
+  'TS-58: … and so is availability 366');
+select throws_ok($$select * from public.list_therapists(after => gen_random_uuid())$$, 'PT400', 'after is not a therapist of the directory',
+  'TS-58: an after that is no therapist is a 400');
+select throws_ok(format($$select * from public.list_therapists(after => %L)$$, tests.get_supabase_uid('back-to-back')), 'PT400', 'after is not a therapist of the directory',
+  'TS-58: … and so is an unlisted therapist''s id (it would tell their place in the list)');
+select throws_ok($$select * from public.list_therapists(specialty => 'Astrology')$$, 'PT400', 'Unknown specialty: Astrology',
+  'TS-58: an unknown specialty is a 400 naming it');
+select throws_ok($$select * from public.list_therapists(specialty => 'Anxiety & Astrology')$$, 'PT400', 'Unknown specialty: Astrology',
+  'TS-58: … also next to a known one');
 
 --- who reads and writes availability
 select tests.authenticate_as('york');

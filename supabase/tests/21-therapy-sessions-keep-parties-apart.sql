@@ -213,15 +213,15 @@ select throws_ok($$select private.book_therapy_session(current_setting('tests.th
   '42501', null, 'TH-11: … nor book');
 select tests.authenticate_as('admin');
 select is_empty($$select 1 from public.my_therapy_sessions$$, 'TH-12: an admin has no sessions of their own in my_therapy_sessions');
-select results_eq(format($$select therapist_id, therapist_name, status::text, session_type::text, client_deleted, starts_at
+select results_eq(format($$select "therapistId", "therapistName", status::text, "sessionType"::text, "clientDeleted", "startsAt"
     from public.therapy_session_operations where id = %L$$, current_setting('tests.s1')),
   format($$values (%L::uuid, 'Dr. Tess Therapist'::text, 'scheduled'::text, 'video'::text, false, %L::timestamptz)$$,
     current_setting('tests.therapist'), current_setting('tests.t_s1')),
   'TH-12: … but sees the session''s operational facts in therapy_session_operations');
-select is((select count(*)::int from public.therapy_session_operations where therapist_id in (tests.get_supabase_uid('therapist'),
+select is((select count(*)::int from public.therapy_session_operations where "therapistId" in (tests.get_supabase_uid('therapist'),
   tests.get_supabase_uid('other-therapist'), tests.get_supabase_uid('unlisted-therapist'))), 9, 'TH-12: … for every session (seven written, two booked)');
 select ok((select string_agg(to_jsonb(o)::text, '') from public.therapy_session_operations as o) !~
-    (current_setting('tests.client') || '|' || tests.get_supabase_uid('client2') || '|Please call me Sam|client_id'),
+    (current_setting('tests.client') || '|' || tests.get_supabase_uid('client2') || '|Please call me Sam|client_?[iI]d'),
   'TH-12: … without the client''s identity or note');
 select tests.authenticate_as('client');
 select is_empty($$select 1 from public.therapy_session_operations$$, 'TH-13: a client sees nothing in therapy_session_operations');
@@ -366,7 +366,7 @@ select throws_ok($$update public.therapists set rating_count = 10, rating_averag
 select tests.authenticate_as('client2');
 select private.rate_therapy_session('00000000-0000-4000-8000-0000000000a3', 5);
 select private.rate_therapy_session('00000000-0000-4000-8000-0000000000a4', 5);
-select results_eq($$select rating, "ratingCount" from public.list_therapists(page_size => 100) where id = current_setting('tests.therapist')::uuid$$,
+select results_eq($$select rating, "ratingCount" from public.list_therapists("limit" => 100) where id = current_setting('tests.therapist')::uuid$$,
   $$values (4.7::numeric, 3)$$, 'TH-35: with three ratings the first batch is published: the average rounded to one decimal (14 / 3 = 4.7) and the count');
 
 --- cancel
@@ -500,7 +500,7 @@ select results_eq(format($$select status::text, "scheduledAt", "rescheduledFrom"
 
 --- the progress timeline
 select tests.authenticate_as('client');
-select results_eq($$select id, occurred_at, title, type from public.my_timeline where type = 'therapy_session'$$,
+select results_eq($$select id, "occurredAt", title, type from public.my_timeline where type = 'therapy_session'$$,
   $$values ('therapy_session:00000000-0000-4000-8000-0000000000a1'::text, date_trunc('day', now(), 'UTC') - interval '38 hours' + interval '50 minutes',
             'Therapy session with Dr. Tess Therapist'::text, 'therapy_session'::text)$$,
   'TH-48: a completed session joins the client''s timeline (not the no-show, cancelled or upcoming ones)');
@@ -539,7 +539,7 @@ select tests.authenticate_as('stranger');
 select set_eq($$select display_name from public.therapists where id in (tests.get_supabase_uid('therapist'), tests.get_supabase_uid('other-therapist'), tests.get_supabase_uid('unlisted-therapist'),
     tests.get_supabase_uid('retiring-therapist'))$$, $$values ('Dr. Tess Therapist'), ('Dr. Otto Other'), ('Dr. Rita Retiring')$$,
   'TH-51: every signed-in person sees the listed, active therapists');
-select set_eq($$select name from public.list_therapists(page_size => 100) where id in (tests.get_supabase_uid('therapist'), tests.get_supabase_uid('other-therapist'), tests.get_supabase_uid('unlisted-therapist'),
+select set_eq($$select name from public.list_therapists("limit" => 100) where id in (tests.get_supabase_uid('therapist'), tests.get_supabase_uid('other-therapist'), tests.get_supabase_uid('unlisted-therapist'),
     tests.get_supabase_uid('retiring-therapist'))$$, $$values ('Dr. Tess Therapist'), ('Dr. Otto Other'), ('Dr. Rita Retiring')$$,
   'TH-51: … and so does the directory');
 select tests.authenticate_as('unlisted-therapist');
@@ -549,7 +549,7 @@ select tests.authenticate_as('admin');
 select isnt_empty($$select 1 from public.therapists where display_name = 'Dr. Una Unlisted'$$, 'TH-52: … so does an admin');
 select tests.authenticate_as('client2');
 select isnt_empty($$select 1 from public.therapists where display_name = 'Dr. Una Unlisted'$$, 'TH-52: … and a client who has had a session with them');
-select is_empty($$select 1 from public.list_therapists(page_size => 100) where name = 'Dr. Una Unlisted'$$, 'TH-52: … though the directory does not list them');
+select is_empty($$select 1 from public.list_therapists("limit" => 100) where name = 'Dr. Una Unlisted'$$, 'TH-52: … though the directory does not list them');
 select tests.authenticate_as('client');
 select is_empty($$select 1 from public.therapists where display_name = 'Dr. Una Unlisted'$$, 'TH-52: other clients do not see an unlisted therapist');
 select tests.authenticate_as('other-therapist');

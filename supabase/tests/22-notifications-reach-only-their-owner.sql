@@ -3,11 +3,11 @@
 -- lock-screen-safe payloads, previews, one push per device, quiet hours); turning push off cancels queued pushes; the
 -- job queue (claiming never twice, done, retry with backoff, dead, not_owned); push service answers; who may send; the
 -- events that notify (chat, group fan-out, achievements, therapy sessions, session reminders); live delivery on the
--- owner's user:<id> topic. Threat ids: NT-01 … NT-70.
+-- owner's user:<id> topic; the API's camelCase views of the inbox, preferences and settings. Threat ids: NT-01 … NT-73.
 -- Other suites and the vitest run share the database (vitest commits its rows): every assertion is about this suite's
 -- people and rows; the queue functions are pointed at this suite's jobs (claim's only_ids, reminders due in 2000).
 begin;
-select plan(144);
+select plan(183);
 
 -- A test user's account id by short name (nt-<name>).
 create function pg_temp.uid(name text)
@@ -32,28 +32,37 @@ update public.profiles set time_zone = 'Asia/Tokyo' where id = pg_temp.uid('toky
 --- push subscriptions
 select tests.authenticate_as('nt-ann');
 select set_config('tests.ann_phone', public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-ann-phone',
-  'B' || repeat('A', 86), repeat('A', 22))::text, true);
-select set_config('tests.ann_laptop', public.register_push_subscription('https://updates.push.services.mozilla.com/wpush/v2/nt22-ann-laptop',
-  'B' || repeat('A', 86) || '=', repeat('A', 22) || '==', null, 'Firefox')::text, true);
-select set_eq($$select id, endpoint, user_id, user_agent from public.push_subscriptions$$,
-  format($$values (%L::uuid, 'https://fcm.googleapis.com/fcm/send/nt22-ann-phone'::text, %L::uuid, null::text),
-                  (%L, 'https://updates.push.services.mozilla.com/wpush/v2/nt22-ann-laptop', %L, 'Firefox')$$,
+  jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))::text, true);
+-- The laptop as the frontend sends it: { ...subscription.toJSON(), userAgent } (expirationTime in milliseconds).
+select set_config('tests.ann_laptop', public.register_push_subscription(
+  endpoint => 'https://updates.push.services.mozilla.com/wpush/v2/nt22-ann-laptop',
+  keys => jsonb_build_object('p256dh', 'B' || repeat('A', 86) || '=', 'auth', repeat('A', 22) || '=='),
+  "expirationTime" => 1893456000000, "userAgent" => 'Firefox')::text, true);
+select set_eq($$select id, endpoint, user_id, user_agent, expiration_time from public.push_subscriptions$$,
+  format($$values (%L::uuid, 'https://fcm.googleapis.com/fcm/send/nt22-ann-phone'::text, %L::uuid, null::text, null::timestamptz),
+                  (%L, 'https://updates.push.services.mozilla.com/wpush/v2/nt22-ann-laptop', %L, 'Firefox', '2030-01-01 00:00+00')$$,
     current_setting('tests.ann_phone'), pg_temp.uid('ann'), current_setting('tests.ann_laptop'), pg_temp.uid('ann')),
-  'NT-01: the owner registers their devices and sees exactly them');
-select throws_ok($$select public.register_push_subscription('https://evil.example/fcm/send/x', 'B' || repeat('A', 86), repeat('A', 22))$$,
+  'NT-01: the owner registers their devices (endpoint, keys {p256dh, auth}, expirationTime in ms, userAgent) and sees exactly them');
+select throws_ok($$select public.register_push_subscription('https://evil.example/fcm/send/x', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))$$,
   'PT400', 'endpoint must be the https URL of a known push service', 'NT-02: an endpoint off the known push services is refused');
-select throws_ok($$select public.register_push_subscription('http://fcm.googleapis.com/fcm/send/x', 'B' || repeat('A', 86), repeat('A', 22))$$,
+select throws_ok($$select public.register_push_subscription('http://fcm.googleapis.com/fcm/send/x', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))$$,
   'PT400', null, 'NT-02: … and so is plain http to a known service');
-select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com.evil.example/fcm/send/x', 'B' || repeat('A', 86), repeat('A', 22))$$,
+select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com.evil.example/fcm/send/x', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))$$,
   'PT400', null, 'NT-02: … and a look-alike host');
-select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com:443@evil.example/fcm/send/x', 'B' || repeat('A', 86), repeat('A', 22))$$,
+select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com:443@evil.example/fcm/send/x', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))$$,
   'PT400', null, 'NT-02: … and a known host smuggled in as userinfo (the request would go to evil.example)');
-select throws_ok($$select public.register_push_subscription('https://evil.example\.push.apple.com/x', 'B' || repeat('A', 86), repeat('A', 22))$$,
+select throws_ok($$select public.register_push_subscription('https://evil.example\.push.apple.com/x', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))$$,
   'PT400', null, 'NT-02: … and a backslash before a known suffix (URL parsers read the host as evil.example)');
-select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-bad-key', 'not a key', repeat('A', 22))$$,
+select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-bad-key', jsonb_build_object('p256dh', 'not a key', 'auth', repeat('A', 22)))$$,
   '23514', null, 'NT-03: a malformed p256dh key is refused');
-select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-bad-auth', 'B' || repeat('A', 86), repeat('A', 21) || '!')$$,
+select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-bad-auth', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 21) || '!'))$$,
   '23514', null, 'NT-03: … and a malformed auth secret');
+select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-no-auth', jsonb_build_object('p256dh', 'B' || repeat('A', 86)))$$,
+  'PT400', 'keys must hold p256dh and auth, as PushSubscription.toJSON() gives them', 'NT-03: keys without auth are refused with 400');
+select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-flat-keys', to_jsonb('B' || repeat('A', 86)))$$,
+  'PT400', 'keys must hold p256dh and auth, as PushSubscription.toJSON() gives them', 'NT-03: … and so are keys that are not an object');
+select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-bad-expiry', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)), -1)$$,
+  'PT400', 'expirationTime is milliseconds since 1970, or null', 'NT-03: … and an expirationTime that is no time in milliseconds');
 select throws_ok($$insert into public.push_subscriptions (user_id, endpoint, p256dh, auth)
     values (auth.uid(), 'https://fcm.googleapis.com/fcm/send/nt22-direct', 'B' || repeat('A', 86), repeat('A', 22))$$,
   '42501', null, 'NT-04: the table cannot be written directly (only through register_push_subscription)');
@@ -66,13 +75,13 @@ select is_empty(format($$delete from public.push_subscriptions where id = %L ret
   'NT-05: … and deletes none of them');
 select tests.clear_authentication();
 select throws_ok($$select * from public.push_subscriptions$$, '42501', null, 'NT-06: anon has no access to subscriptions');
-select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-anon', 'B' || repeat('A', 86), repeat('A', 22))$$,
+select throws_ok($$select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-anon', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))$$,
   '42501', null, 'NT-06: … and cannot register one');
 -- A push queued for Ann, on both her devices, before her laptop's browser is signed into Bob's account.
 reset role;
 select private.notify(pg_temp.uid('ann'), 'system', 'Before the move', 'Queued for Ann');
 select tests.authenticate_as('nt-bob');
-select is(public.register_push_subscription('https://updates.push.services.mozilla.com/wpush/v2/nt22-ann-laptop', 'C' || repeat('A', 86), repeat('B', 22)),
+select is(public.register_push_subscription('https://updates.push.services.mozilla.com/wpush/v2/nt22-ann-laptop', jsonb_build_object('p256dh', 'C' || repeat('A', 86), 'auth', repeat('B', 22))),
   current_setting('tests.ann_laptop')::uuid, 'NT-07: the same endpoint registered by another person is the same device');
 reset role;
 select results_eq($$select user_id, p256dh from public.push_subscriptions where endpoint = 'https://updates.push.services.mozilla.com/wpush/v2/nt22-ann-laptop'$$,
@@ -127,19 +136,56 @@ select tests.authenticate_as('nt-ann');
 select results_eq(format($$delete from public.notifications where id = %L returning id$$, current_setting('tests.ann_n1')),
   format($$values (%L::uuid)$$, current_setting('tests.ann_n1')), 'NT-16: the owner deletes their own notification');
 
+--- the inbox as the API reads and writes it: my_notifications (camelCase; mark read by updating readAt, delete)
+reset role;
+select set_config('tests.ann_n3', private.notify(pg_temp.uid('ann'), 'system', 'Your plan', 'Ready to read', '{"screen": "plan"}')::text, true);
+select tests.authenticate_as('nt-ann');
+select results_eq(format($$select type::text, title, body, data, "eventCount", "readAt", "createdAt" = "updatedAt" from public.my_notifications where id = %L$$,
+    current_setting('tests.ann_n3')),
+  $$values ('system'::text, 'Your plan'::text, 'Ready to read'::text, '{"screen": "plan"}'::jsonb, 1, null::timestamptz, true)$$,
+  'NT-71: my_notifications shows the owner''s notification with camelCase columns');
+select results_eq(format($$update public.my_notifications set "readAt" = now() where id = %L returning id, "readAt"$$, current_setting('tests.ann_n3')),
+  format($$values (%L::uuid, now())$$, current_setting('tests.ann_n3')), 'NT-71: the owner marks it read by updating readAt (the row comes back)');
+select throws_ok(format($$update public.my_notifications set title = 'Forged' where id = %L$$, current_setting('tests.ann_n3')),
+  '42501', null, 'NT-71: … but cannot change its title through the view');
+select throws_ok(format($$update public.my_notifications set "eventCount" = 99, data = '{}' where id = %L$$, current_setting('tests.ann_n3')),
+  '42501', null, 'NT-71: … nor its count or data');
+select throws_ok($$insert into public.my_notifications (type, title, body) values ('system', 'Self-made', 'x')$$,
+  '42501', null, 'NT-71: … and nobody inserts through it');
+select tests.authenticate_as('nt-bob');
+select set_eq($$select id from public.my_notifications$$, format($$values (%L::uuid)$$, current_setting('tests.bob_n1')),
+  'NT-71: another person sees only their own in my_notifications');
+select is_empty(format($$update public.my_notifications set "readAt" = null where id = %L returning 1$$, current_setting('tests.ann_n3')),
+  'NT-71: … cannot mark someone else''s unread');
+select is_empty(format($$delete from public.my_notifications where id = %L returning 1$$, current_setting('tests.ann_n3')),
+  'NT-71: … nor delete it');
+reset role;
+select isnt((select read_at from public.notifications where id = current_setting('tests.ann_n3')::uuid), null,
+  'NT-71: … which is still there, still read');
+select tests.clear_authentication();
+select throws_ok($$select * from public.my_notifications$$, '42501', null, 'NT-71: anon reads no inbox view');
+select throws_ok(format($$delete from public.my_notifications where id = %L$$, current_setting('tests.ann_n3')), '42501', null,
+  'NT-71: … and deletes nothing through it');
+select tests.authenticate_as('nt-ann');
+select results_eq(format($$delete from public.my_notifications where id = %L returning id$$, current_setting('tests.ann_n3')),
+  format($$values (%L::uuid)$$, current_setting('tests.ann_n3')), 'NT-71: the owner deletes their notification through the view');
+reset role;
+select is_empty(format($$select 1 from public.notifications where id = %L$$, current_setting('tests.ann_n3')), 'NT-71: … and it is gone');
+select tests.authenticate_as('nt-ann');
+
 --- preferences and settings
-select results_eq($$select p.type::text, p.push, p.in_app from public.my_notification_preferences as p order by p.type$$,
+select results_eq($$select p.type::text, p.push, p."inApp" from public.my_notification_preferences as p order by p.type$$,
   $$values ('session_reminder'::text, true, true), ('session_update', true, true), ('chat_message', true, true), ('group_message', true, true),
            ('achievement', true, true), ('system', true, true)$$,
   'NT-17: my_notification_preferences lists every type, on by default');
 insert into public.notification_preferences (type, push, in_app) values ('chat_message', false, true);
-select results_eq($$select type::text, push, in_app from public.my_notification_preferences where not (push and in_app)$$,
+select results_eq($$select type::text, push, "inApp" from public.my_notification_preferences where not (push and "inApp")$$,
   $$values ('chat_message'::text, false, true)$$, 'NT-17: … and reflects the caller''s choice');
 select throws_ok(format($$insert into public.notification_preferences (user_id, type, push) values (%L, 'system', false)$$, pg_temp.uid('bob')),
   '42501', null, 'NT-18: nobody sets someone else''s preferences');
 select tests.authenticate_as('nt-bob');
 insert into public.notification_preferences (type, in_app) values ('achievement', false);
-select results_eq($$select type::text, push, in_app from public.my_notification_preferences where not (push and in_app)$$,
+select results_eq($$select type::text, push, "inApp" from public.my_notification_preferences where not (push and "inApp")$$,
   $$values ('achievement'::text, true, false)$$, 'NT-18: another person''s view shows only their own choices');
 select tests.authenticate_as('nt-ann');
 select set_eq($$select user_id, type::text from public.notification_preferences$$, format($$values (%L::uuid, 'chat_message'::text)$$, pg_temp.uid('ann')),
@@ -148,6 +194,27 @@ select is_empty(format($$update public.notification_preferences set in_app = tru
   'NT-18: … changes none of anyone else''s');
 select is_empty(format($$delete from public.notification_preferences where user_id = %L returning 1$$, pg_temp.uid('bob')),
   'NT-18: … and deletes none of anyone else''s');
+-- The preferences as the API writes them: .update({ push, inApp }).eq('type', t) on my_notification_preferences.
+select results_eq($$update public.my_notification_preferences set push = false, "inApp" = true where type = 'group_message' returning type::text, push, "inApp"$$,
+  $$values ('group_message'::text, false, true)$$, 'NT-72: the owner turns a type''s push off through my_notification_preferences (a first choice for it)');
+select results_eq($$update public.my_notification_preferences set "inApp" = false where type = 'group_message' returning type::text, push, "inApp"$$,
+  $$values ('group_message'::text, false, false)$$, 'NT-72: … and changes it again, one field, the other kept');
+select throws_ok($$update public.my_notification_preferences set type = 'system' where type = 'group_message'$$, '42501', null,
+  'NT-72: … but never a preference''s type');
+select throws_ok($$insert into public.my_notification_preferences (type, push, "inApp") values ('system', false, false)$$, '55000', null,
+  'NT-72: … and inserts nothing through the view (it has every type already: no insert, no delete)');
+select tests.authenticate_as('nt-bob');
+select results_eq($$update public.my_notification_preferences set push = false where type = 'achievement' returning type::text, push, "inApp"$$,
+  $$values ('achievement'::text, false, false)$$, 'NT-72: another person''s update changes their own preference only');
+reset role;
+select set_eq(format($$select user_id, type::text, push, in_app from public.notification_preferences where user_id in (%L, %L)$$, pg_temp.uid('ann'), pg_temp.uid('bob')),
+  format($$values (%1$L::uuid, 'chat_message'::text, false, true), (%1$L, 'group_message', false, false), (%2$L::uuid, 'achievement', false, false)$$,
+    pg_temp.uid('ann'), pg_temp.uid('bob')),
+  'NT-72: … the table holds each person''s own choices, written as that person');
+select tests.clear_authentication();
+select throws_ok($$update public.my_notification_preferences set push = true where type = 'system'$$, '42501', null,
+  'NT-72: anon changes no preferences');
+select tests.authenticate_as('nt-ann');
 select throws_ok($$insert into public.notification_settings (quiet_hours_start) values ('22:00')$$, '23514', null,
   'NT-19: quiet hours need an end as well as a start');
 select throws_ok($$insert into public.notification_settings (quiet_hours_start, quiet_hours_end) values ('22:00', '22:00')$$, '23514', null,
@@ -160,6 +227,45 @@ select tests.authenticate_as('nt-bob');
 select is_empty($$select 1 from public.notification_settings$$, 'NT-20: … nor reads them');
 select tests.clear_authentication();
 select throws_ok($$select * from public.my_notification_preferences$$, '42501', null, 'NT-20: anon reads no preferences');
+
+--- the settings as the API reads and writes them: my_notification_settings, rpc(update_notification_settings)
+select tests.authenticate_as('nt-ann');
+select results_eq($$select "pushPreviews", "quietHoursStart", "quietHoursEnd" from public.my_notification_settings$$,
+  $$values (false, '22:00'::time, '07:00'::time)$$, 'NT-73: my_notification_settings is the owner''s one row, in camelCase');
+select is(public.update_notification_settings('{"pushPreviews": true}') - 'updatedAt',
+  '{"pushPreviews": true, "quietHoursStart": "22:00:00", "quietHoursEnd": "07:00:00"}'::jsonb,
+  'NT-73: update_notification_settings changes only the keys sent and answers the settings');
+select is(public.update_notification_settings('{"quietHoursStart": "23:30", "quietHoursEnd": "06:45"}') - 'updatedAt',
+  '{"pushPreviews": true, "quietHoursStart": "23:30:00", "quietHoursEnd": "06:45:00"}'::jsonb, 'NT-73: … quiet hours as HH:MM');
+select throws_ok($$select public.update_notification_settings('{"pushPreviews": false, "quietHours": "22:00"}')$$, 'PT400',
+  'Unknown notification setting: quietHours', 'NT-73: an unknown key is refused with 400');
+select throws_ok($$select public.update_notification_settings('{"quietHoursStart": "25:00", "quietHoursEnd": "07:00"}')$$, 'PT400',
+  'quietHoursStart must be a time of day, HH:MM, or null', 'NT-73: … and a time that is no time of day');
+select throws_ok($$select public.update_notification_settings('{"quietHoursEnd": "7am"}')$$, 'PT400',
+  'quietHoursEnd must be a time of day, HH:MM, or null', 'NT-73: … whichever end it is');
+select throws_ok($$select public.update_notification_settings('{"pushPreviews": "yes"}')$$, 'PT400', 'pushPreviews must be true or false',
+  'NT-73: … and a pushPreviews that is not a boolean');
+select throws_ok($$select public.update_notification_settings('[]')$$, 'PT400', 'Notification settings must be a JSON object',
+  'NT-73: … and a body that is not an object');
+select results_eq($$select "pushPreviews", "quietHoursStart", "quietHoursEnd" from public.my_notification_settings$$,
+  $$values (true, '23:30'::time, '06:45'::time)$$, 'NT-73: … refused bodies change nothing, not even their valid keys');
+select is(public.update_notification_settings('{"quietHoursStart": null, "quietHoursEnd": null}') - 'updatedAt',
+  '{"pushPreviews": true, "quietHoursStart": null, "quietHoursEnd": null}'::jsonb, 'NT-73: null clears the quiet hours');
+select throws_ok($$update public.my_notification_settings set "pushPreviews" = false$$, '55000', null,
+  'NT-73: my_notification_settings itself is read-only (the RPC writes it)');
+select tests.authenticate_as('nt-bob');
+select results_eq($$select "pushPreviews", "quietHoursStart", "quietHoursEnd", "updatedAt" from public.my_notification_settings$$,
+  $$values (false, null::time, null::time, null::timestamptz)$$, 'NT-73: someone who never saved settings reads the defaults, not another''s');
+select is(public.update_notification_settings('{"quietHoursStart": "21:00", "quietHoursEnd": "06:00"}') - 'updatedAt',
+  '{"pushPreviews": false, "quietHoursStart": "21:00:00", "quietHoursEnd": "06:00:00"}'::jsonb, 'NT-73: … and their first call saves their own');
+reset role;
+select set_eq(format($$select user_id, push_previews, quiet_hours_start, quiet_hours_end from public.notification_settings where user_id in (%L, %L)$$,
+    pg_temp.uid('ann'), pg_temp.uid('bob')),
+  format($$values (%L::uuid, true, null::time, null::time), (%L::uuid, false, '21:00'::time, '06:00'::time)$$, pg_temp.uid('ann'), pg_temp.uid('bob')),
+  'NT-73: … each call wrote the caller''s own row only');
+select tests.clear_authentication();
+select throws_ok($$select * from public.my_notification_settings$$, '42501', null, 'NT-73: anon reads no settings');
+select throws_ok($$select public.update_notification_settings('{"pushPreviews": true}')$$, '42501', null, 'NT-73: … and writes none');
 
 --- quiet hours: Europe/Lisbon is UTC+0 in winter (WET), UTC+1 in summer (WEST); in 2027 the clocks go forward on 28 March
 --- (01:00 WET becomes 02:00 WEST) and back on 31 October (02:00 WEST becomes 01:00 WET), both at 01:00 UTC.
@@ -204,9 +310,9 @@ select is(private.after_quiet_hours(pg_temp.uid('quiet'), '2027-10-30 22:00+00')
 --- private.notify
 select tests.authenticate_as('nt-nina');
 select set_config('tests.nina_phone', public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-nina-phone',
-  'B' || repeat('A', 86), repeat('A', 22))::text, true);
+  jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))::text, true);
 select set_config('tests.nina_laptop', public.register_push_subscription('https://web.push.apple.com/nt22-nina-laptop',
-  'B' || repeat('A', 86), repeat('A', 22))::text, true);
+  jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))::text, true);
 reset role;
 select set_config('tests.nina_c1', private.notify(pg_temp.uid('nina'), 'chat_message', 'Ana wrote to you', 'I relapsed last night',
   '{"conversationId": "c-1"}', 'chat:c-1')::text, true);
@@ -252,7 +358,7 @@ select bag_eq(format($$select payload from private.notification_jobs where notif
 -- Pia: in-app off for achievements, push off for group messages.
 select tests.authenticate_as('nt-pia');
 select set_config('tests.pia_phone', public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-pia-phone',
-  'B' || repeat('A', 86), repeat('A', 22))::text, true);
+  jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))::text, true);
 insert into public.notification_preferences (type, push, in_app) values ('achievement', true, false), ('group_message', false, true);
 reset role;
 select is(private.notify(pg_temp.uid('pia'), 'achievement', 'Achievement unlocked', 'First Step'), null,
@@ -270,7 +376,7 @@ select results_eq(format($$select (select count(*)::int from public.notification
 -- Tokyo: quiet from an hour ago to an hour from now, in Asia/Tokyo.
 select tests.authenticate_as('nt-tokyo');
 select set_config('tests.tokyo_phone', public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-tokyo-phone',
-  'B' || repeat('A', 86), repeat('A', 22))::text, true);
+  jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))::text, true);
 reset role;
 insert into public.notification_settings (user_id, quiet_hours_start, quiet_hours_end)
 values (pg_temp.uid('tokyo'), ((now() - interval '1 hour') at time zone 'Asia/Tokyo')::time, ((now() + interval '1 hour') at time zone 'Asia/Tokyo')::time);
@@ -284,7 +390,7 @@ select results_eq(format($$select run_at, urgency from private.notification_jobs
 
 --- turning push off cancels what is queued
 select tests.authenticate_as('nt-pete');
-select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-pete-phone', 'B' || repeat('A', 86), repeat('A', 22));
+select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-pete-phone', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)));
 reset role;
 select private.notify(pg_temp.uid('pete'), 'chat_message', 'New message', 'You have a new message', '{}', 'chat:p-1');
 select private.notify(pg_temp.uid('pete'), 'system', 'Hello', 'A system note');
@@ -308,7 +414,7 @@ select is((select count(*)::int from private.notification_jobs where user_id = p
 
 --- the job queue
 select tests.authenticate_as('nt-jo');
-select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-jo-' || n, 'B' || repeat('A', 86), repeat('A', 22))
+select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-jo-' || n, jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))
 from generate_series(1, 3) as n;
 reset role;
 select private.notify(pg_temp.uid('jo'), 'system', 'Batch', 'One of three');
@@ -383,7 +489,7 @@ select throws_ok($$select private.notify(auth.uid(), 'system', 'x', 'y')$$, '425
 --- push service answers
 select tests.authenticate_as('nt-rita');
 select set_config('tests.rita_' || name, public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-rita-' || name,
-  'B' || repeat('A', 86), repeat('A', 22))::text, true)
+  jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))::text, true)
 from unnest(array['gone', 'missing', 'refused']) as name;
 reset role;
 select private.notify(pg_temp.uid('rita'), 'system', 'Hello', 'A test');
@@ -409,7 +515,7 @@ insert into private.therapy_sessions (therapist_id, client_id, starts_at, durati
 values (pg_temp.uid('sdoc'), pg_temp.uid('patient'), now() - interval '2 days', 50, 'video', 'completed');
 select tests.authenticate_as('nt-patient');
 select set_config('tests.patient_phone', public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-patient-phone',
-  'B' || repeat('A', 86), repeat('A', 22))::text, true);
+  jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)))::text, true);
 select tests.authenticate_as_service_role();
 select set_config('tests.sn1', private.send_notification(pg_temp.uid('patient'), 'From us', 'A note')::text, true);
 reset role;
@@ -461,7 +567,7 @@ select results_eq(format($$select n.title, j.run_at, j.urgency from private.noti
 
 --- events: chat
 select tests.authenticate_as('nt-seeker');
-select set_config('tests.conversation', public.send_chat_message(gen_random_uuid(), 'I relapsed last night', tests.public_id_of('nt-listener')) ->> 'conversationId', true);
+select set_config('tests.conversation', public.send_chat_message('I relapsed last night', tests.public_id_of('nt-listener')) ->> 'conversationId', true);
 reset role;
 select results_eq(format($$select type::text, title, body, data, collapse_key, event_count, read_at from public.notifications where user_id = %L$$, pg_temp.uid('listener')),
   format($$values ('chat_message'::text, 'New message'::text, 'You have a new message'::text, jsonb_build_object('conversationId', %L::uuid),
@@ -469,14 +575,14 @@ select results_eq(format($$select type::text, title, body, data, collapse_key, e
   'NT-53: a chat message notifies the other participant (who was not active), without its words');
 select is_empty(format($$select 1 from public.notifications where user_id = %L$$, pg_temp.uid('seeker')), 'NT-53: … and not the sender');
 select tests.authenticate_as('nt-seeker');
-select public.send_chat_message(gen_random_uuid(), 'Are you there?', tests.public_id_of('nt-listener'));
+select public.send_chat_message('Are you there?', tests.public_id_of('nt-listener'));
 reset role;
 select results_eq(format($$select count(*)::int, min(event_count), min(data ->> 'conversationId') from public.notifications where user_id = %L$$, pg_temp.uid('listener')),
   format($$values (1, 2, %L::text)$$, current_setting('tests.conversation')), 'NT-54: a second message collapses into the same unread row (event_count 2)');
 update private.chat_participants set last_active_at = now()
 where conversation_id = current_setting('tests.conversation')::uuid and user_id = pg_temp.uid('listener');
 select tests.authenticate_as('nt-seeker');
-select public.send_chat_message(gen_random_uuid(), 'Hello?', tests.public_id_of('nt-listener'));
+select public.send_chat_message('Hello?', tests.public_id_of('nt-listener'));
 reset role;
 select results_eq(format($$select count(*)::int, min(event_count) from public.notifications where user_id = %L$$, pg_temp.uid('listener')),
   $$values (1, 2)$$, 'NT-55: a participant active in the conversation in the last 2 minutes is not notified');
@@ -499,7 +605,7 @@ reset role;
 update private.group_members set last_seen_at = now() where user_id = pg_temp.uid('gpresent');
 update private.group_members set last_seen_at = now() - interval '3 minutes' where user_id = pg_temp.uid('gaway');
 select tests.authenticate_as('nt-gsender');
-select set_config('tests.group_message', public.send_group_message(current_setting('tests.group')::uuid, gen_random_uuid(), 'Cannot sleep again') #>> '{message,id}', true);
+select set_config('tests.group_message', public.send_group_message(current_setting('tests.group')::uuid, 'Cannot sleep again') #>> '{message,id}', true);
 reset role;
 select results_eq(format($$select count(*)::int, min(status), min(payload ->> 'messageId'), bool_and(user_id is null and subscription_id is null)
     from private.notification_jobs where kind = 'group_message' and payload ->> 'groupId' = %L$$, current_setting('tests.group')),
@@ -538,7 +644,7 @@ select set_config('tests.t3', (date_trunc('day', now(), 'UTC') + interval '130 h
 insert into public.notification_settings (user_id, quiet_hours_start, quiet_hours_end)
 values (pg_temp.uid('cleo'), ((now() - interval '1 hour') at time zone 'UTC')::time, ((now() + interval '1 hour') at time zone 'UTC')::time);
 select tests.authenticate_as('nt-cleo');
-select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-cleo-phone', 'B' || repeat('A', 86), repeat('A', 22));
+select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/nt22-cleo-phone', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)));
 select set_config('tests.s1', private.book_therapy_session(pg_temp.uid('doc'), current_setting('tests.t1')::timestamptz)::text, true);
 reset role;
 select results_eq(format($$select type::text, title, body, data from public.notifications where user_id = %L$$, pg_temp.uid('doc')),
@@ -627,9 +733,9 @@ select results_eq(format($$select payload ->> 'title', payload ->> 'body', paylo
   $$values ('For Bob'::text, 'Only Bob reads this'::text, 'system'::text, 1, true)$$, 'NT-66: … privately, as the owner reads the row');
 select is_empty(format($$select 1 from realtime.messages where payload ->> 'id' = %L and topic <> private.personal_topic(%L)$$, current_setting('tests.bob_n1'), pg_temp.uid('bob')),
   'NT-67: … and on no one else''s topic');
-select ok(exists (select 1 from realtime.messages where topic = private.personal_topic(pg_temp.uid('nina')) and event = 'notification_updated'
+select ok(exists (select 1 from realtime.messages where topic = private.personal_topic(pg_temp.uid('nina')) and event = 'notificationUpdated'
     and payload ->> 'id' = current_setting('tests.nina_c1') and payload ->> 'eventCount' = '2'),
-  'NT-68: a collapsed event is broadcast as notification_updated with the new count');
+  'NT-68: a collapsed event is broadcast as notificationUpdated with the new count');
 select tests.authenticate_as('nt-bob');
 select set_config('realtime.topic', tests.personal_topic('nt-bob'), true);
 select isnt_empty($$select 1 from realtime.messages$$, 'NT-69: the recipient may receive on their own personal topic');

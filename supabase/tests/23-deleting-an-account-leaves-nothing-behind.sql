@@ -34,31 +34,31 @@ insert into storage.objects (bucket_id, name, owner, owner_id)
 values ('avatars', current_setting('tests.dana_avatar'), current_setting('tests.dana')::uuid, current_setting('tests.dana'));
 select tests.authenticate_as('dana');
 select public.update_privacy_settings('{"hidePhone": false, "showActivity": true}');
-update public.profiles set is_listener = true where id = auth.uid();
+update public.my_profile set "isListener" = true;
 
 -- Notifications: a device, a preference, quiet hours with previews on (every event below fills the inbox and queues
 -- pushes for the device).
-select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/zqxdana-phone', 'B' || repeat('A', 86), repeat('Q', 22),
-  user_agent => 'zqxdana phone browser');
+select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/zqxdana-phone', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('Q', 22)),
+  "userAgent" => 'zqxdana phone browser');
 insert into public.notification_preferences (type, push) values ('group_message', false);
 insert into public.notification_settings (quiet_hours_start, quiet_hours_end, push_previews) values ('22:00', '07:00', true);
 
 -- Wellbeing: journal (unlocks an achievement, which notifies), mood, a goal with progress.
 insert into public.journal_entries (title, content, mood) values ('zqxdana day one', 'zqxdana journal: a hard week', 'sad');
-insert into public.mood_entries (entry_date, mood, note) values ('2026-01-01', 2, 'zqxdana mood note');
+insert into public.mood_entries (date, mood, note) values ('2026-01-01', 2, 'zqxdana mood note');
 insert into public.goals (title, target) values ('zqxdana walk daily', 5);
 insert into public.goal_progress (goal_id, note) select id, 'zqxdana progress' from public.goals where user_id = auth.uid();
 
 -- Chat with Pat: Dana writes to Pat's card openly (her alias is her name), Pat answers, Dana says something that matches
 -- a crisis phrase (flagged), Dana reports Pat.
-select set_config('tests.conv_pat', public.send_chat_message('00000000-0000-4000-8000-00000000d001', 'zqxdana: hello Pat',
-  tests.public_id_of('pat'), is_anonymous => false) ->> 'conversationId', true);
+select set_config('tests.conv_pat', public.send_chat_message('zqxdana: hello Pat', tests.public_id_of('pat'),
+  "isAnonymous" => false, "messageId" => '00000000-0000-4000-8000-00000000d001') ->> 'conversationId', true);
 select tests.authenticate_as('pat');
-select set_config('tests.dana_in_pat', (select partner_id::text from public.chat_conversation_list where id = current_setting('tests.conv_pat')::uuid), true);
-select public.send_chat_message('00000000-0000-4000-8000-00000000d002', 'pat-words: hi there', current_setting('tests.dana_in_pat')::uuid);
+select set_config('tests.dana_in_pat', (select partner ->> 'id' from public.chat_conversation_list where id = current_setting('tests.conv_pat')::uuid), true);
+select public.send_chat_message('pat-words: hi there', current_setting('tests.dana_in_pat')::uuid, "messageId" => '00000000-0000-4000-8000-00000000d002');
 select tests.authenticate_as('dana');
-select set_config('tests.pat_in_dana', (select partner_id::text from public.chat_conversation_list where id = current_setting('tests.conv_pat')::uuid), true);
-select public.send_chat_message('00000000-0000-4000-8000-00000000d003', 'zqxdana: some days I want to die', current_setting('tests.pat_in_dana')::uuid);
+select set_config('tests.pat_in_dana', (select partner ->> 'id' from public.chat_conversation_list where id = current_setting('tests.conv_pat')::uuid), true);
+select public.send_chat_message('zqxdana: some days I want to die', current_setting('tests.pat_in_dana')::uuid, "messageId" => '00000000-0000-4000-8000-00000000d003');
 select public.report_chat_participant(current_setting('tests.pat_in_dana')::uuid, 'harassment', 'zqxdana report: Pat was unkind');
 -- Pat reports Dana back, attaching her messages (the report keeps a copy of their text).
 select tests.authenticate_as('pat');
@@ -67,11 +67,11 @@ select public.report_chat_participant(current_setting('tests.dana_in_pat')::uuid
 
 -- Chat with Sam: Sam writes to Dana's card openly (so Sam's row names her card), Dana answers and leaves, both rate.
 select tests.authenticate_as('sam');
-select set_config('tests.conv_sam', public.send_chat_message('00000000-0000-4000-8000-00000000d004', 'sam-words: hello',
-  tests.public_id_of('dana'), is_anonymous => false) ->> 'conversationId', true);
+select set_config('tests.conv_sam', public.send_chat_message('sam-words: hello', tests.public_id_of('dana'),
+  "isAnonymous" => false, "messageId" => '00000000-0000-4000-8000-00000000d004') ->> 'conversationId', true);
 select tests.authenticate_as('dana');
-select public.send_chat_message('00000000-0000-4000-8000-00000000d005', 'zqxdana: hi Sam',
-  (select partner_id from public.chat_conversation_list where id = current_setting('tests.conv_sam')::uuid));
+select public.send_chat_message('zqxdana: hi Sam',
+  (select (partner ->> 'id')::uuid from public.chat_conversation_list where id = current_setting('tests.conv_sam')::uuid), "messageId" => '00000000-0000-4000-8000-00000000d005');
 select public.leave_chat_conversation(current_setting('tests.conv_sam')::uuid);
 select public.rate_chat_conversation(current_setting('tests.conv_sam')::uuid, 4, 'zqxdana rating: kind listener');
 select tests.authenticate_as('sam');
@@ -98,17 +98,17 @@ select tests.authenticate_as('thea');
 insert into public.support_groups (name, description, category_id) values ('Evening Calm Circle DR', 'Winding down together', 'anxiety');
 select set_config('tests.group', (select id::text from public.support_groups where name = 'Evening Calm Circle DR'), true);
 select tests.authenticate_as('dana');
-select public.join_group(current_setting('tests.group')::uuid, use_display_name => true);
+select public.join_group(current_setting('tests.group')::uuid, "useDisplayName" => true);
 select tests.authenticate_as('gil');
 select public.join_group(current_setting('tests.group')::uuid);
-select public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-8000-00000000e001', 'gil-words: welcome all');
+select public.send_group_message(current_setting('tests.group')::uuid, 'gil-words: welcome all', "messageId" => '00000000-0000-4000-8000-00000000e001');
 select tests.authenticate_as('dana');
-select public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-8000-00000000e002', 'zqxdana: thank you all');
-select public.send_group_message(current_setting('tests.group')::uuid, '00000000-0000-4000-8000-00000000e003', 'zqxdana: I cannot go on like this');
+select public.send_group_message(current_setting('tests.group')::uuid, 'zqxdana: thank you all', "messageId" => '00000000-0000-4000-8000-00000000e002');
+select public.send_group_message(current_setting('tests.group')::uuid, 'zqxdana: I cannot go on like this', "messageId" => '00000000-0000-4000-8000-00000000e003');
 select tests.authenticate_as('thea');
 select public.change_group_message(tests.group_message_id('dana', '00000000-0000-4000-8000-00000000e002'), 'pin');
 select public.moderate_group_member(current_setting('tests.group')::uuid,
-  (select member_id from public.list_group_members(current_setting('tests.group')::uuid) where name = 'Zqxdana Leaving'), 'promote');
+  (select "memberId" from public.list_group_members(current_setting('tests.group')::uuid) where name = 'Zqxdana Leaving'), 'promote');
 select set_config('tests.group_session', public.schedule_group_session(current_setting('tests.group')::uuid, 'Thea''s check-in',
   current_setting('tests.slot')::timestamptz)::text, true);
 select tests.authenticate_as('dana');
@@ -141,14 +141,14 @@ insert into public.therapist_session_notes (session_id, body) values ('00000000-
 select private.send_notification(tests.therapist_client_handle('thea', 'dana'), 'A note from your therapist', 'See you on Thursday');
 
 select tests.authenticate_as('dana');
-select public.send_chat_message('00000000-0000-4000-8000-00000000d006', 'zqxdana: are you still there?', current_setting('tests.pat_in_dana')::uuid);
+select public.send_chat_message('zqxdana: are you still there?', current_setting('tests.pat_in_dana')::uuid, "messageId" => '00000000-0000-4000-8000-00000000d006');
 
 -- Audit: an admin changes Dana's role and back, and looks her up by email and by id (details that name her).
 select tests.authenticate_as('admin');
 select public.set_user_role(current_setting('tests.dana')::uuid, 'therapist');
 select public.set_user_role(current_setting('tests.dana')::uuid, 'client');
 select count(*) from public.moderation_profiles(search => 'ZQXDANA.leaving@example.com');
-select count(*) from public.moderation_profiles(after_id => current_setting('tests.dana')::uuid);
+select count(*) from public.moderation_profiles(after => current_setting('tests.dana')::uuid);
 
 --- DR-01 … DR-05: the export ----------------------------------------------------------------------------------------
 select tests.authenticate_as('dana');
@@ -237,15 +237,15 @@ select is_empty($$select table_name || '.' || column_name || ' holds ' || needle
 
 --- DR-09: chat partners ------------------------------------------------------------------------------------------------
 select tests.authenticate_as('pat');
-select results_eq($$select partner_name, ended_at is not null, last_message from public.chat_conversation_list where id = current_setting('tests.conv_pat')::uuid$$,
+select results_eq($$select partner ->> 'name', "endedAt" is not null, "lastMessage" from public.chat_conversation_list where id = current_setting('tests.conv_pat')::uuid$$,
   $$values ('[deleted user]'::text, true, null::text)$$,
   'DR-09: Pat''s conversation shows "[deleted user]", ended, with no last words of hers');
-select results_eq($$select is_mine, sender_name, content, deleted from public.list_chat_messages(current_setting('tests.conv_pat')::uuid) order by created_at$$,
+select results_eq($$select "isMine", sender ->> 'name', content, deleted from public.list_chat_messages(current_setting('tests.conv_pat')::uuid) order by "timestamp", id$$,
   $$values (false, '[deleted user]'::text, null::text, true), (true, (select alias from private.chat_participants where id <> current_setting('tests.dana_in_pat')::uuid
               and conversation_id = current_setting('tests.conv_pat')::uuid), 'pat-words: hi there'::text, false),
            (false, '[deleted user]', null, true), (false, '[deleted user]', null, true)$$,
   'DR-09: … her messages are tombstones without content, Pat''s own message is untouched');
-select throws_ok($$select public.send_chat_message(gen_random_uuid(), 'still there?', current_setting('tests.dana_in_pat')::uuid)$$, 'PT409', null,
+select throws_ok($$select public.send_chat_message('still there?', current_setting('tests.dana_in_pat')::uuid)$$, 'PT409', null,
   'DR-09: … and nobody can write to the departed person');
 reset role;
 select results_eq($$select reason::text, description, jsonb_path_query_array(reported_messages, '$[*].content') from private.chat_reports
@@ -259,8 +259,8 @@ select results_eq($$select stars::int, comment from private.chat_ratings where c
 
 --- DR-10: the group ----------------------------------------------------------------------------------------------------
 select tests.authenticate_as('gil');
-select results_eq($$select sender_name, content, deleted, pinned from public.list_group_messages(current_setting('tests.group')::uuid) order by created_at$$,
-  $$values ((select name from public.list_group_members(current_setting('tests.group')::uuid) where is_me), 'gil-words: welcome all'::text, false, false),
+select results_eq($$select sender ->> 'name', content, deleted, pinned from public.list_group_messages(current_setting('tests.group')::uuid) order by "timestamp", id$$,
+  $$values ((select name from public.list_group_members(current_setting('tests.group')::uuid) where "isMe"), 'gil-words: welcome all'::text, false, false),
            ('[former member]', null, true, false), ('[former member]', null, true, false)$$,
   'DR-10: the group keeps her messages as "[former member]" tombstones, unpinned, without content; Gil''s stay');
 select results_eq($$select member_count from public.support_groups where id = current_setting('tests.group')::uuid$$, $$values (2)$$,

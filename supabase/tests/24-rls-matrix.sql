@@ -108,7 +108,7 @@ insert into rls_matrix.entries (relation, owner_rows, bystander_rows, target, se
   ('public.audit_log', $$subject_id = rls_matrix.id('owner')$$, $$subject_id = rls_matrix.id('bystander')$$, null, 'details = details',
    $$insert into public.audit_log (action, actor_db_role, subject_id) values ('privacy_changed', 'authenticated', rls_matrix.subject())$$,
    null, null, null),
-  ('public.chat_conversation_list', $$id = rls_matrix.id('conversation')$$, $$id = rls_matrix.id('bystander_conversation')$$, null, 'topic = topic',
+  ('public.chat_conversation_list', $$id = rls_matrix.id('conversation')$$, $$id = rls_matrix.id('bystander_conversation')$$, null, '"lastMessage" = "lastMessage"',
    $$insert into public.chat_conversation_list (id, kind) values (gen_random_uuid(), 'direct')$$, null, null, null),
   ('public.chat_conversations', $$id = rls_matrix.id('conversation')$$, $$id = rls_matrix.id('bystander_conversation')$$, null, $$topic = 'Renamed'$$,
    $$insert into public.chat_conversations (kind) values ('direct')$$, null, null, null),
@@ -119,8 +119,9 @@ insert into rls_matrix.entries (relation, owner_rows, bystander_rows, target, se
      values (gen_random_uuid(), rls_matrix.id('conversation'), private.chat_caller_participant_id(rls_matrix.id('conversation')), 'Probe')$$,
    $$insert into public.chat_messages (id, conversation_id, sender_id, content)
      values (gen_random_uuid(), rls_matrix.id('conversation'), rls_matrix.id('owner_participant'), 'Probe')$$, null, null),
-  ('public.goal_overview', $$id = rls_matrix.id('goal')$$, $$id = rls_matrix.id('bystander_goal')$$, null, 'title = title',
-   $$insert into public.goal_overview (id, title) values (gen_random_uuid(), 'Probe')$$, null, null, null),
+  -- insert: the seed's POST /progress/goals body (a goal of the persona's own); update: the seed's PUT of current
+  ('public.goal_overview', $$id = rls_matrix.id('goal')$$, $$id = rls_matrix.id('bystander_goal')$$, null, 'current = current + 1',
+   $$insert into public.goal_overview (title, category, unit, target, current) values ('Probe goal', 'General', 'times', 3, 1)$$, null, null, null),
   -- insert: progress on the owner's goal, as the persona
   ('public.goal_progress', $$goal_id = rls_matrix.id('goal')$$, $$goal_id = rls_matrix.id('bystander_goal')$$, null, $$note = 'Noted'$$,
    $$insert into public.goal_progress (goal_id, amount) values (rls_matrix.id('goal'), 1)$$,
@@ -142,14 +143,23 @@ insert into rls_matrix.entries (relation, owner_rows, bystander_rows, target, se
    $$insert into public.journal_entries (title, content, mood) values ('Probe', 'A probe entry', 'neutral')$$,
    $$insert into public.journal_entries (user_id, title, content, mood) values (rls_matrix.id('owner'), 'Probe', 'A probe entry', 'neutral')$$, null, null),
   ('public.mood_entries', $$id = rls_matrix.id('mood')$$, $$id = rls_matrix.id('bystander_mood')$$, null, 'mood = 5',
-   $$insert into public.mood_entries (entry_date, mood) values (date '2020-01-01', 3)$$,
-   $$insert into public.mood_entries (user_id, entry_date, mood) values (rls_matrix.id('owner'), date '2020-01-01', 3)$$, null, null),
+   $$insert into public.mood_entries (date, mood) values (date '2020-01-01', 3)$$,
+   $$insert into public.mood_entries (user_id, date, mood) values (rls_matrix.id('owner'), date '2020-01-01', 3)$$, null, null),
   ('public.my_achievements', $$id = 'first_journal_entry' and unlocked$$, null, $$id = 'first_journal_entry'$$, 'title = title',
    $$insert into public.my_achievements (id, title) values ('rls_matrix_probe', 'Probe')$$, null, null, null),
-  ('public.my_notification_preferences', $$type = 'group_message' and not push$$, null, $$type = 'group_message'$$, 'push = push',
+  -- the caller's inbox (no owner column: the view shows the caller's own); update: marking read, as the API does it
+  ('public.my_notifications', $$id = rls_matrix.id('notification')$$, $$id = rls_matrix.id('bystander_notification')$$, null, '"readAt" = now()',
+   $$insert into public.my_notifications (type, title, body) values ('system', 'Probe', 'A probe notification')$$, null, null, null),
+  -- every type for every caller, each their own choices (no owner column): the owner's row is the one type only the
+  -- owner turned off; update: the API's .update({ push }).eq('type', t)
+  ('public.my_notification_preferences', $$type = 'group_message' and not push$$, null, null, 'push = true',
    $$insert into public.my_notification_preferences (type, push) values ('achievement', false)$$, null, null, null),
-  -- insert: a profile for an account that has none (the spare account; the sign-up trigger makes everyone else's)
-  ('public.my_profile', $$id = rls_matrix.id('owner')$$, $$id = rls_matrix.id('bystander')$$, null, 'bio = bio',
+  -- one row for every caller, their own: the owner's quiet hours start at 22:00, the bystander's at 21:00
+  ('public.my_notification_settings', $$"quietHoursStart" = '22:00'$$, $$"quietHoursStart" = '21:00'$$, null, '"pushPreviews" = true',
+   $$insert into public.my_notification_settings ("pushPreviews") values (true)$$, null, null, null),
+  -- insert: a profile for an account that has none (the spare account; the sign-up trigger makes everyone else's);
+  -- update: the seed's PUT /users/profile
+  ('public.my_profile', $$id = rls_matrix.id('owner')$$, $$id = rls_matrix.id('bystander')$$, null, $$"firstName" = 'Renamed'$$,
    $$insert into public.my_profile (id) values (rls_matrix.id('spare'))$$, null, null, null),
   ('public.my_therapy_sessions', $$id = rls_matrix.id('session')$$, $$id = rls_matrix.id('bystander_session')$$, null, 'notes = notes',
    $$insert into public.my_therapy_sessions (id) values (gen_random_uuid())$$, null, null, null),
@@ -168,7 +178,7 @@ insert into rls_matrix.entries (relation, owner_rows, bystander_rows, target, se
   ('public.profiles', $$id = rls_matrix.id('owner')$$, $$id = rls_matrix.id('bystander')$$, null, $$bio = 'Updated bio'$$,
    $$insert into public.profiles (id) values (rls_matrix.id('spare'))$$, null, null, null),
   ('public.public_profiles', $$id = rls_matrix.id('owner_card')$$, $$id = rls_matrix.id('bystander_card')$$, null, 'bio = bio',
-   $$insert into public.public_profiles (id, display_name) values (gen_random_uuid(), 'Probe')$$, null, null, null),
+   $$insert into public.public_profiles (id, "displayName") values (gen_random_uuid(), 'Probe')$$, null, null, null),
   ('public.push_subscriptions', $$id = rls_matrix.id('push')$$, $$id = rls_matrix.id('bystander_push')$$, null, 'last_status = 201',
    $$insert into public.push_subscriptions (user_id, endpoint, p256dh, auth)
      values (rls_matrix.subject(), 'https://fcm.googleapis.com/fcm/send/rls-matrix-probe-' || gen_random_uuid(), 'B' || repeat('A', 86), repeat('A', 22))$$,
@@ -284,32 +294,33 @@ begin
     perform rls_matrix.keep(prefix || 'goal', kept);
     insert into public.goal_progress (goal_id, amount) values (kept, 1); -- completes it: achievement and timeline
     insert into public.notification_preferences (type, push) values ('group_message', false);
-    insert into public.notification_settings (quiet_hours_start, quiet_hours_end) values ('22:00', '07:00');
+    insert into public.notification_settings (quiet_hours_start, quiet_hours_end)
+    values (case when person = 'owner' then '22:00' else '21:00' end::time, '07:00');
     perform rls_matrix.keep(prefix || 'push', public.register_push_subscription(
-      'https://fcm.googleapis.com/fcm/send/rls-matrix-' || gen_random_uuid(), 'B' || repeat('A', 86), repeat('A', 22)));
+      'https://fcm.googleapis.com/fcm/send/rls-matrix-' || gen_random_uuid(), jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22))));
   end loop;
 
   perform tests.authenticate_as('rls-matrix-owner');
   perform rls_matrix.keep('chat_message_key', gen_random_uuid());
   perform rls_matrix.keep('conversation', (public.send_chat_message(
-    rls_matrix.id('chat_message_key'), 'Hello, is anyone there?', rls_matrix.id('member_card'), true) ->> 'conversationId')::uuid);
+    'Hello, is anyone there?', rls_matrix.id('member_card'), true, rls_matrix.id('chat_message_key')) ->> 'conversationId')::uuid);
   perform rls_matrix.keep('chat_message', private.chat_message_id_for(rls_matrix.id('chat_message_key')));
   perform public.join_group(rls_matrix.id('group'));
-  perform rls_matrix.keep('group_message', (public.send_group_message(rls_matrix.id('group'), gen_random_uuid(), 'Hello, group') #>> '{message,id}')::uuid);
+  perform rls_matrix.keep('group_message', (public.send_group_message(rls_matrix.id('group'), 'Hello, group') #>> '{message,id}')::uuid);
   perform rls_matrix.keep('session', private.book_therapy_session(
     rls_matrix.id('member'), private.next_available_slot(rls_matrix.id('member')), 'video', 'First session'));
 
   perform tests.authenticate_as('rls-matrix-member');
-  perform public.send_chat_message(gen_random_uuid(), 'I am here. Take your time.',
-    (select l.partner_id from public.chat_conversation_list as l where l.id = rls_matrix.id('conversation')), true);
+  perform public.send_chat_message('I am here. Take your time.',
+    (select (l.partner ->> 'id')::uuid from public.chat_conversation_list as l where l.id = rls_matrix.id('conversation')), true);
   perform public.join_group(rls_matrix.id('group'));
   insert into public.therapist_session_notes (session_id, body) values (rls_matrix.id('session'), 'Private note on the first session');
 
   perform tests.authenticate_as('rls-matrix-bystander');
   perform rls_matrix.keep('bystander_conversation', (public.send_chat_message(
-    gen_random_uuid(), 'Hello from the side room', rls_matrix.id('host_card'), true) ->> 'conversationId')::uuid);
+    'Hello from the side room', rls_matrix.id('host_card'), true) ->> 'conversationId')::uuid);
   perform public.join_group(rls_matrix.id('bystander_group'));
-  perform public.send_group_message(rls_matrix.id('bystander_group'), gen_random_uuid(), 'Hello, side room');
+  perform public.send_group_message(rls_matrix.id('bystander_group'), 'Hello, side room');
   perform rls_matrix.keep('bystander_session', private.book_therapy_session(
     rls_matrix.id('host'), private.next_available_slot(rls_matrix.id('host')), 'video', 'Side session'));
 

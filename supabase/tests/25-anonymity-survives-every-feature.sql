@@ -1,7 +1,7 @@
 -- Issue 14: anonymity that survives every feature. Each finding, tried as the attacker tried it, with the observer's
 -- view compared between the real target and a decoy: the two must be identical. Threat ids: AN-01 … AN-20.
 begin;
-select plan(113);
+select plan(114);
 
 select tests.create_supabase_user('an-attacker', metadata => '{"firstName": "Ash"}');
 select tests.create_supabase_user('an-partner', metadata => '{"firstName": "Pia"}');
@@ -16,11 +16,11 @@ update public.profiles set is_listener = true where id = tests.get_supabase_uid(
 -- ids and times that differ between any two conversations anyway (their equality to each other is compared instead).
 create function pg_temp.conversation_view(conversation uuid) returns jsonb language sql as $$
   select jsonb_build_object(
-    'row', (select jsonb_build_object('kind', l.kind, 'ended', l.ended_at is not null, 'partnerNamePattern', regexp_replace(l.partner_name, '[0-9]', '#', 'g'),
-              'online', l.partner_online, 'last', l.last_message, 'unread', l.unread_count,
-              'lastIsNewest', l.timestamp = greatest(l.created_at, l.timestamp))
+    'row', (select jsonb_build_object('kind', l.kind, 'ended', l."endedAt" is not null, 'partnerNamePattern', regexp_replace(l.partner ->> 'name', '[0-9]', '#', 'g'),
+              'online', l.partner -> 'online', 'last', l."lastMessage", 'unread', l."unreadCount",
+              'lastIsNewest', l."timestamp" = greatest(l."createdAt", l."timestamp"))
             from public.chat_conversation_list as l where l.id = conversation),
-    'messages', (select jsonb_agg(jsonb_build_object('mine', m.is_mine, 'content', m.content, 'deleted', m.deleted) order by m.created_at)
+    'messages', (select jsonb_agg(jsonb_build_object('mine', m."isMine", 'content', m.content, 'deleted', m.deleted) order by m."timestamp")
                  from public.list_chat_messages(conversation) as m));
 $$;
 grant execute on function pg_temp.conversation_view(uuid) to authenticated;
@@ -32,10 +32,10 @@ select tests.authenticate_as('an-partner');
 select private.request_chat_match(true);
 select tests.authenticate_as('an-attacker');
 select set_config('an.matched', private.request_chat_match(false) ->> 'conversationId', true);
-select set_config('an.probe_partner', public.send_chat_message(gen_random_uuid(), 'hi, a probe', tests.public_id_of('an-partner')) ->> 'conversationId', true);
-select set_config('an.probe_decoy', public.send_chat_message(gen_random_uuid(), 'hi, a probe', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
-select public.leave_chat_conversation(current_setting('an.matched')::uuid, block_partner => true);
-select is((select ended_at is not null from public.chat_conversation_list where id = current_setting('an.matched')::uuid), true,
+select set_config('an.probe_partner', public.send_chat_message('hi, a probe', tests.public_id_of('an-partner')) ->> 'conversationId', true);
+select set_config('an.probe_decoy', public.send_chat_message('hi, a probe', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
+select public.leave_chat_conversation(current_setting('an.matched')::uuid, "blockPartner" => true);
+select is((select "endedAt" is not null from public.chat_conversation_list where id = current_setting('an.matched')::uuid), true,
   'AN-01: blocking ends the conversation it is made in');
 select is(pg_temp.conversation_view(current_setting('an.probe_partner')::uuid), pg_temp.conversation_view(current_setting('an.probe_decoy')::uuid),
   'AN-02: the blocker''s view of the probe to the blocked partner''s card equals that of the probe to a decoy (nothing ended, nothing changed)');
@@ -43,11 +43,11 @@ select is(pg_temp.conversation_view(current_setting('an.probe_partner')::uuid), 
 -- Both candidates answer the probe; the blocked partner's answer is withheld, so the attacker sees a difference only
 -- in what a person chose to write, never in how the conversation behaves.
 select tests.authenticate_as('an-partner');
-select set_config('an.partner_answer', public.send_chat_message(gen_random_uuid(), 'who is this?',
-  (select partner_id from public.chat_conversation_list where id = current_setting('an.probe_partner')::uuid))::text, true);
+select set_config('an.partner_answer', public.send_chat_message('who is this?',
+  (select (partner ->> 'id')::uuid from public.chat_conversation_list where id = current_setting('an.probe_partner')::uuid))::text, true);
 select tests.authenticate_as('an-decoy');
-select set_config('an.decoy_answer', public.send_chat_message(gen_random_uuid(), 'who is this?',
-  (select partner_id from public.chat_conversation_list where id = current_setting('an.probe_decoy')::uuid))::text, true);
+select set_config('an.decoy_answer', public.send_chat_message('who is this?',
+  (select (partner ->> 'id')::uuid from public.chat_conversation_list where id = current_setting('an.probe_decoy')::uuid))::text, true);
 select is(current_setting('an.partner_answer')::jsonb - 'message' - 'conversationId', current_setting('an.decoy_answer')::jsonb - 'message' - 'conversationId',
   'AN-03: the blocked person''s send is answered exactly as anyone''s (nothing tells them they were blocked)');
 select tests.authenticate_as('an-partner');
@@ -56,15 +56,15 @@ select tests.authenticate_as('an-decoy');
 select is(pg_temp.conversation_view(current_setting('an.probe_decoy')::uuid), current_setting('an.partner_seen_by_self')::jsonb,
   'AN-04: … and their own view of the conversation is the decoy''s');
 select tests.authenticate_as('an-attacker');
-select results_eq(format($$select unread_count, last_message from public.chat_conversation_list where id = %L$$, current_setting('an.probe_partner')),
+select results_eq(format($$select "unreadCount", "lastMessage" from public.chat_conversation_list where id = %L$$, current_setting('an.probe_partner')),
   $$values (0, 'hi, a probe'::text)$$, 'AN-05: the blocker receives nothing from the blocked person: no message, no unread count');
 select is_empty(format($$select 1 from realtime.messages where topic = %L and payload ->> 'content' = 'who is this?'
-                           and payload ->> 'conversation_id' = %L$$, tests.personal_topic('an-attacker'), current_setting('an.probe_partner')),
+                           and payload ->> 'conversationId' = %L$$, tests.personal_topic('an-attacker'), current_setting('an.probe_partner')),
   'AN-06: … and no broadcast');
 
 -- After the block the attacker writes to both cards again: no "shadow" partner tells the blocked person's card apart.
-select set_config('an.second_partner', public.send_chat_message(gen_random_uuid(), 'hello again', tests.public_id_of('an-partner'), is_anonymous => false) ->> 'conversationId', true);
-select set_config('an.second_decoy', public.send_chat_message(gen_random_uuid(), 'hello again', tests.public_id_of('an-decoy'), is_anonymous => false) ->> 'conversationId', true);
+select set_config('an.second_partner', public.send_chat_message('hello again', tests.public_id_of('an-partner'), "isAnonymous" => false) ->> 'conversationId', true);
+select set_config('an.second_decoy', public.send_chat_message('hello again', tests.public_id_of('an-decoy'), "isAnonymous" => false) ->> 'conversationId', true);
 select is(pg_temp.conversation_view(current_setting('an.second_partner')::uuid), pg_temp.conversation_view(current_setting('an.second_decoy')::uuid),
   'AN-07: writing to the blocked person''s card after the block looks exactly like writing to anyone''s');
 select tests.authenticate_as('an-partner');
@@ -76,25 +76,25 @@ select isnt_empty(format($$select 1 from public.chat_conversation_list where id 
 
 --- Finding 2: a blocked person cannot learn who blocked them through chat-match's preferred partner.
 select tests.authenticate_as('an-attacker');
-select set_config('an.blocker_card_conversation', public.send_chat_message(gen_random_uuid(), 'hello attacker', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
+select set_config('an.blocker_card_conversation', public.send_chat_message('hello attacker', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
 select tests.authenticate_as('an-partner');
-select set_config('an.to_blocker', public.send_chat_message(gen_random_uuid(), 'are you the one?', tests.public_id_of('an-attacker')) ->> 'conversationId', true);
-select set_config('an.to_writer', public.send_chat_message(gen_random_uuid(), 'are you the one?', tests.public_id_of('an-writer')) ->> 'conversationId', true);
+select set_config('an.to_blocker', public.send_chat_message('are you the one?', tests.public_id_of('an-attacker')) ->> 'conversationId', true);
+select set_config('an.to_writer', public.send_chat_message('are you the one?', tests.public_id_of('an-writer')) ->> 'conversationId', true);
 select throws_ok(format($$select private.request_chat_match(false, null, %L)$$,
-    (select partner_id from public.chat_conversation_list where id = current_setting('an.to_blocker')::uuid)), 'PT404', 'No such participant',
+    (select partner ->> 'id' from public.chat_conversation_list where id = current_setting('an.to_blocker')::uuid)), 'PT404', 'No such participant',
   'AN-09: asking chat-match for the blocker by participant id is answered as for anyone …');
 select throws_ok(format($$select private.request_chat_match(false, null, %L)$$,
-    (select partner_id from public.chat_conversation_list where id = current_setting('an.to_writer')::uuid)), 'PT404', 'No such participant',
+    (select partner ->> 'id' from public.chat_conversation_list where id = current_setting('an.to_writer')::uuid)), 'PT404', 'No such participant',
   'AN-09: … 404 alike: a preferred partner is only ever someone met through matching, never a card''s owner (who would be unmasked)');
 select is(pg_temp.conversation_view(current_setting('an.to_blocker')::uuid), pg_temp.conversation_view(current_setting('an.to_writer')::uuid),
   'AN-10: the blocked person''s view of a conversation with the blocker equals one with anyone else');
 
 --- Finding 7: message ids are no existence oracle.
 select tests.authenticate_as('an-decoy');
-select set_config('an.decoy_message', (public.send_chat_message(gen_random_uuid(), 'mine', (select partner_id from public.chat_conversation_list
+select set_config('an.decoy_message', (public.send_chat_message('mine', (select (partner ->> 'id')::uuid from public.chat_conversation_list
   where id = current_setting('an.probe_decoy')::uuid)) #>> '{message,id}'), true);
 select tests.authenticate_as('an-writer');
-select lives_ok(format($$select public.send_chat_message(%L, 'is this id taken?', %L)$$, current_setting('an.decoy_message'), tests.public_id_of('an-decoy')),
+select lives_ok(format($$select public.send_chat_message('is this id taken?', %L, "messageId" => %L)$$, tests.public_id_of('an-decoy'), current_setting('an.decoy_message')),
   'AN-11: sending with someone else''s message id is just a new message (no 409 confirming it exists)');
 
 --- Finding 4: a name shown for a group message is the one that applied when it was written.
@@ -104,18 +104,18 @@ select set_config('an.group', (select id::text from public.support_groups where 
 insert into public.support_groups (name, description, category_id, privacy) values ('AN Private Group', 'Unlinkability', 'anxiety', 'private');
 select set_config('an.private_group', (select id::text from public.support_groups where name = 'AN Private Group'), true);
 select tests.authenticate_as('an-writer');
-select public.join_group(current_setting('an.group')::uuid, use_display_name => true);
+select public.join_group(current_setting('an.group')::uuid, "useDisplayName" => true);
 select public.update_privacy_settings('{"anonymousMode": true}');
 -- (Posting waits for the new identity's listing hour: AN-72.)
 reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an-writer');
-select set_config('an.anonymous_post', (public.send_group_message(current_setting('an.group')::uuid, gen_random_uuid(), 'posted anonymously') #>> '{message,id}'), true);
+select set_config('an.anonymous_post', (public.send_group_message(current_setting('an.group')::uuid, 'posted anonymously') #>> '{message,id}'), true);
 select public.update_privacy_settings('{"anonymousMode": false}');
 select tests.authenticate_as('an-owner');
-select ok((select sender_name ~ '^Member #[0-9]{4}$' from public.list_group_messages(current_setting('an.group')::uuid) where id = current_setting('an.anonymous_post')::uuid),
+select ok((select sender ->> 'name' ~ '^Member #[0-9]{4}$' from public.list_group_messages(current_setting('an.group')::uuid) where id = current_setting('an.anonymous_post')::uuid),
   'AN-12: a message written in anonymous mode keeps its pseudonym after anonymous mode is turned off');
-select is((select count(*)::int from public.list_group_messages(current_setting('an.group')::uuid) where sender_name = 'Wren'), 0,
+select is((select count(*)::int from public.list_group_messages(current_setting('an.group')::uuid) where sender ->> 'name' = 'Wren'), 0,
   'AN-12: … no message shows the real name it was not written under');
 
 --- Finding 6 (and sanctions that stick): a mute survives leaving and rejoining, and a declined or approved request.
@@ -129,14 +129,14 @@ select public.moderate_group_member(current_setting('an.private_group')::uuid, c
 select tests.authenticate_as('an-muted');
 select public.leave_group(current_setting('an.group')::uuid);
 select public.join_group(current_setting('an.group')::uuid);
-select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'free again?')$$, current_setting('an.group')), 'PT403', null,
+select throws_ok(format($$select public.send_group_message(%L, 'free again?')$$, current_setting('an.group')), 'PT403', null,
   'AN-13: leaving and rejoining a public group does not lift a mute');
 select public.leave_group(current_setting('an.private_group')::uuid);
 select public.join_group(current_setting('an.private_group')::uuid);
 select tests.authenticate_as('an-owner');
 select public.moderate_group_member(current_setting('an.private_group')::uuid, current_setting('an.muted_private')::uuid, 'approve');
 select tests.authenticate_as('an-muted');
-select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'free again?')$$, current_setting('an.private_group')), 'PT403', null,
+select throws_ok(format($$select public.send_group_message(%L, 'free again?')$$, current_setting('an.private_group')), 'PT403', null,
   'AN-14: nor does a new request in a private group, once approved');
 select public.leave_group(current_setting('an.private_group')::uuid);
 select public.join_group(current_setting('an.private_group')::uuid);
@@ -147,17 +147,17 @@ select public.join_group(current_setting('an.private_group')::uuid);
 select tests.authenticate_as('an-owner');
 select public.moderate_group_member(current_setting('an.private_group')::uuid, current_setting('an.muted_private')::uuid, 'approve');
 select tests.authenticate_as('an-muted');
-select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'free again?')$$, current_setting('an.private_group')), 'PT403', null,
+select throws_ok(format($$select public.send_group_message(%L, 'free again?')$$, current_setting('an.private_group')), 'PT403', null,
   'AN-15: nor does a declined request followed by a new one');
 select public.update_privacy_settings('{"anonymousMode": true}');
-select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'as someone else?')$$, current_setting('an.group')), 'PT403', null,
+select throws_ok(format($$select public.send_group_message(%L, 'as someone else?')$$, current_setting('an.group')), 'PT403', null,
   'AN-16: nor turning anonymous mode on');
 
 --- Blocks stick: a new conversation after a public-id rotation still delivers nothing between the two.
 select tests.authenticate_as('an-partner');
 select public.update_privacy_settings('{"anonymousMode": true}');
 select public.update_privacy_settings('{"anonymousMode": false}');
-select set_config('an.after_rotation', public.send_chat_message(gen_random_uuid(), 'new card, new me', tests.public_id_of('an-attacker')) ->> 'conversationId', true);
+select set_config('an.after_rotation', public.send_chat_message('new card, new me', tests.public_id_of('an-attacker')) ->> 'conversationId', true);
 select tests.authenticate_as('an-attacker');
 select is_empty(format($$select 1 from public.chat_conversation_list where id = %L$$, current_setting('an.after_rotation')),
   'AN-17: a block outlives anonymous-mode toggles and new conversations');
@@ -192,7 +192,7 @@ reset role;
 insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
 values (tests.get_supabase_uid('an-owner'), tests.get_supabase_uid('an-pictured'), date_trunc('hour', now()) + interval '3 days', 50, 'video', 'scheduled');
 select tests.authenticate_as('an-attacker');
-select ok((select avatar_path from public.public_profiles where id = tests.public_id_of('an-pictured')) is not null
+select ok((select "avatarPath" from public.public_profiles where id = tests.public_id_of('an-pictured')) is not null
           and position(tests.get_supabase_uid('an-pictured')::text in (select jsonb_agg(to_jsonb(c))::text from public.public_profiles as c)) = 0,
   'AN-21: a card shows its picture under a name that carries no account id');
 select tests.authenticate_as('an-owner');
@@ -220,7 +220,7 @@ select is((select count(*)::int from public.public_profiles), current_setting('a
 reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an-attacker');
-select results_eq(format($$select interests, updated_at = date_trunc('hour', updated_at) and updated_at > now() from public.public_profiles where id = %L$$,
+select results_eq(format($$select interests, "updatedAt" = date_trunc('hour', "updatedAt") and "updatedAt" > now() from public.public_profiles where id = %L$$,
     tests.public_id_of('an-decoy')),
   $$values (null::text[], true)$$, 'AN-25: the pseudonymous card, once listed, carries no interests and the full hour it was listed at, not the moment of the change');
 
@@ -237,11 +237,11 @@ update private.chat_participants set last_active_at = last_active_at - interval 
   typing_at = null where last_active_at is not null;
 update private.user_blocks set created_at = created_at - interval '6 minutes';
 select tests.authenticate_as('an-attacker');
-select results_eq(format($$select partner_online from public.chat_conversation_list where id in (%L, %L)$$,
+select results_eq(format($$select (partner ->> 'online')::boolean from public.chat_conversation_list where id in (%L, %L)$$,
     current_setting('an.probe_partner'), current_setting('an.probe_decoy')),
   $$values (false), (false)$$, 'AN-27: minutes after the block, both probes'' partners show offline alike');
 select is((select count(*)::int from public.chat_conversation_list where id in (current_setting('an.second_partner')::uuid, current_setting('an.second_decoy')::uuid)
-           and partner_online), 0, 'AN-27: … and a partner never active in a conversation is never shown online');
+           and (partner ->> 'online')::boolean), 0, 'AN-27: … and a partner never active in a conversation is never shown online');
 select tests.create_supabase_user('an-kim', metadata => '{"firstName": "Kim"}');
 select tests.create_supabase_user('an-seeker');
 reset role;
@@ -249,7 +249,7 @@ update public.profiles set is_listener = true where id = tests.get_supabase_uid(
 select tests.authenticate_as('an-kim');
 select private.request_chat_match(true);
 select tests.authenticate_as('an-seeker');
-select public.send_chat_message(gen_random_uuid(), 'hello Kim', tests.public_id_of('an-kim'));
+select public.send_chat_message('hello Kim', tests.public_id_of('an-kim'));
 select is(private.request_chat_match(false) ->> 'status', 'matched',
   'AN-28: one message to a listener''s card does not steer matching away from them (so a second account cannot be steered onto them)');
 reset role;
@@ -362,7 +362,7 @@ select tests.authenticate_as('an-owner');
 select is((select count(*)::int from public.my_therapy_sessions as s, regexp_split_to_table(current_setting('an.client_traces'), '\|') as trace
            where strpos(to_jsonb(s)::text, trace) > 0), 0,
   'AN-63: the therapist''s sessions hold none of their clients'' account ids, public ids or pseudonyms, before or after anonymous mode');
-select set_config('an.tara_account', (select id::text from public.list_therapists(page_size => 100) where name = 'Dr. Tara Therapist'), true);
+select set_config('an.tara_account', (select id::text from public.list_therapists("limit" => 100) where name = 'Dr. Tara Therapist'), true);
 select is(pg_temp.probe(current_setting('an.tara_account')::uuid), pg_temp.probe(gen_random_uuid()),
   'AN-64: notifying a therapist''s public account id, who is one''s pseudonymous client, answers exactly as a random id (no test of account ids)');
 select is(pg_temp.probe(tests.public_id_of('an-nico')), pg_temp.probe(gen_random_uuid()),
@@ -382,11 +382,11 @@ select tests.authenticate_as('an-owner');
 insert into public.support_groups (name, description, category_id) values ('AN Handles Group', 'Unlinkability', 'anxiety');
 select set_config('an.hgroup', (select id::text from public.support_groups where name = 'AN Handles Group'), true);
 select tests.authenticate_as('an-quill');
-select public.join_group(current_setting('an.hgroup')::uuid, use_display_name => true);
+select public.join_group(current_setting('an.hgroup')::uuid, "useDisplayName" => true);
 select tests.authenticate_as('an-observer');
 select public.join_group(current_setting('an.hgroup')::uuid);
 select tests.authenticate_as('an-aaron');
-select public.join_group(current_setting('an.hgroup')::uuid, use_display_name => true);
+select public.join_group(current_setting('an.hgroup')::uuid, "useDisplayName" => true);
 -- Joined in an order that names do not follow (Aaron last), so a list in order of joining would keep places.
 reset role;
 update private.group_members as m set joined_at = now() - make_interval(mins => case p.id when tests.get_supabase_uid('an-quill') then 30
@@ -400,7 +400,7 @@ $$;
 grant execute on function pg_temp.members_seen(uuid) to authenticated;
 
 select tests.authenticate_as('an-quill');
-select set_config('an.named_send', public.send_group_message(current_setting('an.hgroup')::uuid, gen_random_uuid(), 'written under my name')::text, true);
+select set_config('an.named_send', public.send_group_message(current_setting('an.hgroup')::uuid, 'written under my name')::text, true);
 select tests.authenticate_as('an-observer');
 select set_config('an.members_named', pg_temp.members_seen(current_setting('an.hgroup')::uuid)::text, true);
 select tests.authenticate_as('an-quill');
@@ -409,27 +409,29 @@ select public.update_privacy_settings('{"anonymousMode": true}');
 reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an-quill');
-select set_config('an.anonymous_send', public.send_group_message(current_setting('an.hgroup')::uuid, gen_random_uuid(), 'written anonymously')::text, true);
+select set_config('an.anonymous_send', public.send_group_message(current_setting('an.hgroup')::uuid, 'written anonymously')::text, true);
 select set_config('an.named_message', current_setting('an.named_send')::jsonb #>> '{message,id}', true);
 select set_config('an.anonymous_message', current_setting('an.anonymous_send')::jsonb #>> '{message,id}', true);
 reset role;
 select tests.list_pending_cards();
 
 select tests.authenticate_as('an-observer');
-select results_eq(format($$select count(distinct sender_member_id)::int, count(*)::int, count(*) filter (where sender_name = 'Wren Quill')::int
+select results_eq(format($$select count(distinct sender ->> 'id')::int, count(*)::int, count(*) filter (where sender ->> 'name' = 'Wren Quill')::int
                            from public.list_group_messages(%L) where id in (%L, %L)$$,
     current_setting('an.hgroup'), current_setting('an.named_message'), current_setting('an.anonymous_message')),
   $$values (2, 2, 1)$$,
   'AN-30: an observer''s view of a message written under the name and one written in anonymous mode shares no member id');
-select is((select sender_member_id from public.list_group_messages(current_setting('an.hgroup')::uuid) where id = current_setting('an.anonymous_message')::uuid)::text
+select is((select sender ->> 'id' from public.list_group_messages(current_setting('an.hgroup')::uuid) where id = current_setting('an.anonymous_message')::uuid)
             = any (select e ->> 'id' from jsonb_array_elements(current_setting('an.members_named')::jsonb) as e), false,
   'AN-30: … nor does the anonymous message carry the id the member list showed beside the name');
-select results_eq(format($$select count(distinct payload ->> 'sender_member_id')::int, count(*)::int from realtime.messages
-                           where topic = 'group:' || %L and event = 'new_message' and payload ->> 'id' in (%L, %L)$$,
+select results_eq(format($$select count(distinct payload #>> '{sender,id}')::int, count(*)::int from realtime.messages
+                           where topic = 'group:' || %L and event = 'groupMessage' and payload ->> 'id' in (%L, %L)$$,
     current_setting('an.hgroup'), current_setting('an.named_message'), current_setting('an.anonymous_message')),
   $$values (2, 2)$$, 'AN-31: … nor do their Realtime events');
-select is((select count(distinct v)::int from (values (current_setting('an.named_send')::jsonb #>> '{message,sender_member_id}'),
-                                                     (current_setting('an.anonymous_send')::jsonb #>> '{message,sender_member_id}')) as s (v)
+select is((select count(*)::int from realtime.messages where topic = 'group:' || current_setting('an.hgroup') and payload ? 'isMine'), 0,
+  'AN-31: … and a group event, one payload for every member, never says whose message it is (no isMine)');
+select is((select count(distinct v)::int from (values (current_setting('an.named_send')::jsonb #>> '{message,sender,id}'),
+                                                     (current_setting('an.anonymous_send')::jsonb #>> '{message,sender,id}')) as s (v)
            where v is not null), 2, 'AN-31: … and the writer''s own send answers carry the two different ids');
 
 select set_config('an.members_anonymous', pg_temp.members_seen(current_setting('an.hgroup')::uuid)::text, true);
@@ -461,7 +463,7 @@ select is((select count(*)::int from jsonb_array_elements(pg_temp.members_seen(c
 reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an-observer');
-select results_eq(format($$select count(*)::int, bool_or(member_id::text in (select e ->> 'id' from jsonb_array_elements(%L::jsonb) as e
+select results_eq(format($$select count(*)::int, bool_or("memberId"::text in (select e ->> 'id' from jsonb_array_elements(%L::jsonb) as e
                                                                                 union select e ->> 'id' from jsonb_array_elements(%L::jsonb) as e))
                            from public.list_group_members(%L) where name = 'Wren Quill'$$,
     current_setting('an.members_named'), current_setting('an.members_anonymous'), current_setting('an.hgroup')),
@@ -469,16 +471,16 @@ select results_eq(format($$select count(*)::int, bool_or(member_id::text in (sel
 
 -- A moderator acts on the author of an old message by the id the message carries.
 select tests.authenticate_as('an-owner');
-select set_config('an.old_handle', (select sender_member_id::text from public.list_group_messages(current_setting('an.hgroup')::uuid)
+select set_config('an.old_handle', (select sender ->> 'id' from public.list_group_messages(current_setting('an.hgroup')::uuid)
                                     where id = current_setting('an.anonymous_message')::uuid), true);
-select is((select current_setting('an.old_handle') = any (select member_id::text from public.list_group_members(current_setting('an.hgroup')::uuid)))
+select is((select current_setting('an.old_handle') = any (select "memberId"::text from public.list_group_members(current_setting('an.hgroup')::uuid)))
             or (public.moderate_group_member(current_setting('an.hgroup')::uuid, current_setting('an.old_handle')::uuid, 'mute', now() + interval '1 day')
-                ->> 'memberId') = any (select member_id::text from public.list_group_members(current_setting('an.hgroup')::uuid)),
+                ->> 'memberId') = any (select "memberId"::text from public.list_group_members(current_setting('an.hgroup')::uuid)),
   false, 'AN-34: a moderator mutes the author of an old message by the id on it (not the author''s current one), and the answer names no current member');
 select tests.authenticate_as('an-quill');
-select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'still here')$$, current_setting('an.hgroup')), 'PT403', null,
+select throws_ok(format($$select public.send_group_message(%L, 'still here')$$, current_setting('an.hgroup')), 'PT403', null,
   'AN-34: … and the mute holds on the member as they are now');
-select results_eq(format($$select count(*)::int, bool_and(is_mine) from public.list_group_messages(%L)$$, current_setting('an.hgroup')),
+select results_eq(format($$select count(*)::int, bool_and("isMine") from public.list_group_messages(%L)$$, current_setting('an.hgroup')),
   $$values (2, true)$$, 'AN-35: the writer still sees every message they wrote as theirs, whatever id it carries');
 select tests.authenticate_as('an-owner');
 select throws_ok(format($$select public.moderate_group_member(%L, %L, 'unmute')$$, current_setting('an.group'), current_setting('an.old_handle')),
@@ -486,13 +488,13 @@ select throws_ok(format($$select public.moderate_group_member(%L, %L, 'unmute')$
 
 -- A member who shows their pseudonym keeps it, and their member id, whatever their card does (second review, AN-70).
 select tests.authenticate_as('an-observer');
-select set_config('an.observer_before', (select to_jsonb(m)::text from public.list_group_members(current_setting('an.hgroup')::uuid) as m where is_me), true);
+select set_config('an.observer_before', (select to_jsonb(m)::text from public.list_group_members(current_setting('an.hgroup')::uuid) as m where "isMe"), true);
 select public.update_privacy_settings('{"anonymousMode": true}');
 reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an-observer');
-select results_eq(format($$select member_id::text = %L, name = %L from public.list_group_members(%L) where is_me$$,
-    current_setting('an.observer_before')::jsonb ->> 'member_id', current_setting('an.observer_before')::jsonb ->> 'name', current_setting('an.hgroup')),
+select results_eq(format($$select "memberId"::text = %L, name = %L from public.list_group_members(%L) where "isMe"$$,
+    current_setting('an.observer_before')::jsonb ->> 'memberId', current_setting('an.observer_before')::jsonb ->> 'name', current_setting('an.hgroup')),
   $$values (true, true)$$,
   'AN-36: a pseudonymous member''s anonymous period changes nothing in the group: the same member id and pseudonym (they are the membership''s, not the card''s)');
 
@@ -502,7 +504,7 @@ select tests.authenticate_as('an-owner');
 select set_config('an.hsession', public.schedule_group_session(current_setting('an.hgroup')::uuid, 'Evening check-in', now() + interval '2 days')::text, true);
 select tests.authenticate_as('an-observer');
 select is((select host_member_id from public.group_sessions where id = current_setting('an.hsession')::uuid),
-          (select member_id from public.list_group_members(current_setting('an.hgroup')::uuid) where role = 'owner'),
+          (select "memberId" from public.list_group_members(current_setting('an.hgroup')::uuid) where role = 'owner'),
   'AN-38: a session names its host by the member id the host shows in the group');
 reset role;
 select is_empty(format($$select 1 from private.group_members where id = (select host_member_id from public.group_sessions where id = %L)$$,
@@ -513,7 +515,7 @@ reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an-observer');
 select is((select host_member_id from public.group_sessions where id = current_setting('an.hsession')::uuid),
-          (select member_id from public.list_group_members(current_setting('an.hgroup')::uuid) where role = 'owner'),
+          (select "memberId" from public.list_group_members(current_setting('an.hgroup')::uuid) where role = 'owner'),
   'AN-38: … and a pseudonymous host''s member id does not move with their card, so the session pairs nothing (a host who shows their name: AN-79)');
 
 
@@ -544,9 +546,9 @@ select tests.create_supabase_user('an-opener', metadata => '{"firstName": "Opal"
 select tests.authenticate_as('an-opener');
 select public.update_privacy_settings('{"anonymousMode": true}');
 select public.update_privacy_settings('{"anonymousMode": false}');
-select set_config('an.open_while_unlisted', public.send_chat_message(gen_random_uuid(), 'hi, openly', tests.public_id_of('an-decoy'), is_anonymous => false) ->> 'conversationId', true);
+select set_config('an.open_while_unlisted', public.send_chat_message('hi, openly', tests.public_id_of('an-decoy'), "isAnonymous" => false) ->> 'conversationId', true);
 select tests.authenticate_as('an-decoy');
-select ok((select partner_name <> 'Opal' from public.chat_conversation_list where id = current_setting('an.open_while_unlisted')::uuid),
+select ok((select partner ->> 'name' <> 'Opal' from public.chat_conversation_list where id = current_setting('an.open_while_unlisted')::uuid),
   'AN-46: talking openly before one''s new identity is listed shows a pseudonym, not the name the directory does not show yet');
 
 select tests.create_supabase_user('an-s', metadata => '{"firstName": "Sal"}');
@@ -559,7 +561,7 @@ select tests.authenticate_as('an-l');
 select private.request_chat_match(true);
 select tests.authenticate_as('an-s');
 select set_config('an.sl', private.request_chat_match(false) ->> 'conversationId', true);
-select set_config('an.l_in_sl', (select partner_id::text from public.chat_conversation_list where id = current_setting('an.sl')::uuid), true);
+select set_config('an.l_in_sl', (select partner ->> 'id' from public.chat_conversation_list where id = current_setting('an.sl')::uuid), true);
 select public.leave_chat_conversation(current_setting('an.sl')::uuid);
 select private.request_chat_match(false, null, current_setting('an.l_in_sl')::uuid);
 select tests.authenticate_as('an-m');
@@ -579,7 +581,7 @@ select tests.authenticate_as('an-l');
 select is(private.request_chat_match(true, null, (current_setting('an.rematch_invite')::jsonb ->> 'participantId')::uuid) ->> 'status', 'matched',
   'AN-49: … the past partner is invited (a notification naming the conversation they shared) and a match happens when they accept');
 select tests.authenticate_as('an-l');
-select public.leave_chat_conversation((select id from public.chat_conversation_list where kind = 'matched' and ended_at is null limit 1));
+select public.leave_chat_conversation((select id from public.chat_conversation_list where kind = 'matched' and "endedAt" is null limit 1));
 reset role;
 select set_config('an.invites_before', (select coalesce(sum(event_count), 0)::text from public.notifications where user_id = tests.get_supabase_uid('an-l')
                                           and title = 'Someone would like to talk again'), true);
@@ -603,9 +605,9 @@ select is((select coalesce(sum(event_count), 0)::text from public.notifications 
 
 select tests.create_supabase_user('an-leaver', metadata => '{"firstName": "Lea"}');
 select tests.authenticate_as('an-leaver');
-select set_config('an.leaver_chat', public.send_chat_message(gen_random_uuid(), 'bye soon', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
+select set_config('an.leaver_chat', public.send_chat_message('bye soon', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
 select public.join_group(current_setting('an.group')::uuid);
-select public.send_group_message(current_setting('an.group')::uuid, gen_random_uuid(), 'bye group');
+select public.send_group_message(current_setting('an.group')::uuid, 'bye group');
 reset role;
 select set_config('an.group_updated_before', (select updated_at::text from public.support_groups where id = current_setting('an.group')::uuid), true);
 delete from auth.users where id = tests.get_supabase_uid('an-leaver');
@@ -638,19 +640,19 @@ reset role;
 insert into private.send_log (user_id) select tests.get_supabase_uid('an-sender') from generate_series(1, 20);
 select tests.authenticate_as('an-sender');
 select public.update_privacy_settings('{"anonymousMode": true}');
-select throws_ok(format($$select public.send_chat_message(gen_random_uuid(), 'new identity, new limit?', %L)$$, tests.public_id_of('an-decoy')), 'PT429', null,
+select throws_ok(format($$select public.send_chat_message('new identity, new limit?', %L)$$, tests.public_id_of('an-decoy')), 'PT429', null,
   'AN-51: the send rate limit survives anonymous mode (a new public identity is the same sender)');
 select tests.create_supabase_user('an-guest', is_anonymous => true);
 select tests.create_supabase_user('an-host', metadata => '{"firstName": "Hal"}');
 select tests.authenticate_as('an-guest');
-select set_config('an.guest_chat', public.send_chat_message(gen_random_uuid(), 'hello from a guest', tests.public_id_of('an-host')) ->> 'conversationId', true);
+select set_config('an.guest_chat', public.send_chat_message('hello from a guest', tests.public_id_of('an-host')) ->> 'conversationId', true);
 select tests.authenticate_as('an-host');
-select public.leave_chat_conversation(current_setting('an.guest_chat')::uuid, block_partner => true);
+select public.leave_chat_conversation(current_setting('an.guest_chat')::uuid, "blockPartner" => true);
 reset role;
 -- The anonymous sign-in becomes a permanent account (as Supabase Auth does on linking an email): same account id.
 update auth.users set is_anonymous = false, email = 'an-guest-now@example.com', email_confirmed_at = now() where id = tests.get_supabase_uid('an-guest');
 select tests.authenticate_as('an-guest');
-select set_config('an.guest_again', public.send_chat_message(gen_random_uuid(), 'it is me again', tests.public_id_of('an-host'), is_anonymous => false) ->> 'conversationId', true);
+select set_config('an.guest_again', public.send_chat_message('it is me again', tests.public_id_of('an-host'), "isAnonymous" => false) ->> 'conversationId', true);
 select tests.authenticate_as('an-host');
 select is_empty(format($$select 1 from public.chat_conversation_list where id = %L$$, current_setting('an.guest_again')),
   'AN-52: a block survives the blocked anonymous sign-in becoming a permanent account');
@@ -680,9 +682,9 @@ select set_config('an.c2', (select id::text from public.support_groups where nam
 select tests.authenticate_as('an2-wren');
 select public.join_group(current_setting('an.g2')::uuid);
 select tests.authenticate_as('an2-lark');
-select set_config('an.lark_joined', public.join_group(current_setting('an.g2')::uuid, use_display_name => true) ->> 'memberId', true);
+select set_config('an.lark_joined', public.join_group(current_setting('an.g2')::uuid, "useDisplayName" => true) ->> 'memberId', true);
 select tests.authenticate_as('an2-finch');
-select public.join_group(current_setting('an.g2')::uuid, use_display_name => true);
+select public.join_group(current_setting('an.g2')::uuid, "useDisplayName" => true);
 select tests.authenticate_as('an2-mo');
 select set_config('an.mo_joined', public.join_group(current_setting('an.g2')::uuid) ->> 'memberId', true);
 select tests.authenticate_as('an2-observer');
@@ -693,7 +695,7 @@ select public.moderate_group_member(current_setting('an.g2')::uuid, current_sett
 
 -- Finding 1: anonymous mode moves a card, never the group pseudonym of a member who does not show their name.
 select tests.authenticate_as('an2-wren');
-select set_config('an.wren_first', public.send_group_message(current_setting('an.g2')::uuid, gen_random_uuid(), 'before my card changes')::text, true);
+select set_config('an.wren_first', public.send_group_message(current_setting('an.g2')::uuid, 'before my card changes')::text, true);
 select set_config('an.wren_card', tests.public_id_of('an2-wren')::text, true);
 select tests.authenticate_as('an2-observer');
 select set_config('an.g2_before', pg_temp.members_seen(current_setting('an.g2')::uuid)::text, true);
@@ -711,16 +713,16 @@ select is(pg_temp.members_seen(current_setting('an.g2')::uuid), current_setting(
   'AN-70: … nor when the new card is listed');
 select tests.authenticate_as('an2-wren');
 select public.update_privacy_settings('{"anonymousMode": false}');
-select is(public.send_group_message(current_setting('an.g2')::uuid, gen_random_uuid(), 'after it changed twice') #>> '{message,sender_member_id}',
-          current_setting('an.wren_first')::jsonb #>> '{message,sender_member_id}',
+select is(public.send_group_message(current_setting('an.g2')::uuid, 'after it changed twice') #>> '{message,sender,id}',
+          current_setting('an.wren_first')::jsonb #>> '{message,sender,id}',
   'AN-71: … and she writes on at once under the same member id (her pseudonym is the membership''s, never the card''s)');
 
 -- Finding 2: a member whose new name waits for its listing hour does nothing others would see.
 select tests.authenticate_as('an2-lark');
-select set_config('an.lark_m1', public.send_group_message(current_setting('an.g2')::uuid, gen_random_uuid(), 'Lark, a first word') #>> '{message,id}', true);
-select set_config('an.lark_m2', public.send_group_message(current_setting('an.g2')::uuid, gen_random_uuid(), 'Lark, a second word') #>> '{message,id}', true);
+select set_config('an.lark_m1', public.send_group_message(current_setting('an.g2')::uuid, 'Lark, a first word') #>> '{message,id}', true);
+select set_config('an.lark_m2', public.send_group_message(current_setting('an.g2')::uuid, 'Lark, a second word') #>> '{message,id}', true);
 select tests.authenticate_as('an2-finch');
-select set_config('an.finch_m1', public.send_group_message(current_setting('an.g2')::uuid, gen_random_uuid(), 'Finch, a first word') #>> '{message,id}', true);
+select set_config('an.finch_m1', public.send_group_message(current_setting('an.g2')::uuid, 'Finch, a first word') #>> '{message,id}', true);
 select public.update_privacy_settings('{"anonymousMode": true}');
 select tests.authenticate_as('an2-lark');
 select public.update_privacy_settings('{"anonymousMode": true}');
@@ -729,7 +731,7 @@ update private.group_members set last_seen_at = null where group_id = current_se
 select set_config('an.lark_wait', format('Your new name shows in this group from %s UTC; until then you can read, but not post, edit, host or show that you are here',
     (select to_char(identity_listed_from at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from public.profiles where id = tests.get_supabase_uid('an2-lark'))), true);
 select tests.authenticate_as('an2-lark');
-select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'am I here yet?')$$, current_setting('an.g2')),
+select throws_ok(format($$select public.send_group_message(%L, 'am I here yet?')$$, current_setting('an.g2')),
   'PT409', current_setting('an.lark_wait'),
   'AN-72: while a new name waits for its listing hour, posting answers 409 with the hour it shows (the message would carry an id nobody sees)');
 select throws_ok(format($$select public.change_group_message(%L, 'edit', 'Lark, edited')$$, current_setting('an.lark_m1')),
@@ -744,13 +746,13 @@ select lives_ok(format($$select public.change_group_message(%L, 'delete')$$, cur
 select lives_ok(format($$select public.group_heartbeat(%L)$$, current_setting('an.g2')),
   'AN-73: a heartbeat is taken while the name waits …');
 select tests.authenticate_as('an2-observer');
-select results_eq(format($$select (select online_count from public.list_groups(is_joined => true, page_size => 100) where id = %1$L),
+select results_eq(format($$select (select "onlineCount" from public.list_groups(joined => true, "limit" => 100) where id = %1$L),
                                   (select count(*)::int from public.list_group_members(%1$L) where online)$$, current_setting('an.g2')),
-  $$values (0, 0)$$, 'AN-73: … but counted nowhere: online_count counts only members the list shows');
+  $$values (0, 0)$$, 'AN-73: … but counted nowhere: onlineCount counts only members the list shows');
 reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an2-observer');
-select results_eq(format($$select (select online_count from public.list_groups(is_joined => true, page_size => 100) where id = %1$L),
+select results_eq(format($$select (select "onlineCount" from public.list_groups(joined => true, "limit" => 100) where id = %1$L),
                                   (select count(*)::int from public.list_group_members(%1$L) where online)$$, current_setting('an.g2')),
   $$values (1, 1)$$, 'AN-73: … from the listing hour the member shows, online, as the list does');
 
@@ -767,8 +769,8 @@ end;
 $$;
 grant execute on function pg_temp.moderation_answer(uuid, uuid, text) to authenticated;
 select tests.authenticate_as('an2-observer');
-select set_config('an.lark_old', (select sender_member_id::text from public.list_group_messages(current_setting('an.g2')::uuid) where id = current_setting('an.lark_m1')::uuid), true);
-select set_config('an.finch_old', (select sender_member_id::text from public.list_group_messages(current_setting('an.g2')::uuid) where id = current_setting('an.finch_m1')::uuid), true);
+select set_config('an.lark_old', (select sender ->> 'id' from public.list_group_messages(current_setting('an.g2')::uuid) where id = current_setting('an.lark_m1')::uuid), true);
+select set_config('an.finch_old', (select sender ->> 'id' from public.list_group_messages(current_setting('an.g2')::uuid) where id = current_setting('an.finch_m1')::uuid), true);
 select tests.authenticate_as('an2-mo');
 select results_eq(format($$select a.action, pg_temp.moderation_answer(%1$L, %2$L, a.action) = pg_temp.moderation_answer(%1$L, %3$L, a.action)
                            from unnest(array['mute', 'unmute', 'ban', 'unban', 'promote', 'demote', 'make_owner', 'approve', 'decline']) with ordinality as a (action, n)
@@ -781,12 +783,12 @@ select is(pg_temp.moderation_answer(current_setting('an.g2')::uuid, current_sett
           '{"answer": {"action": "mute"}, "echoes": true}'::jsonb,
   'AN-75: through an old id, a plain moderator mutes (and unmutes) …');
 select tests.authenticate_as('an2-finch');
-select throws_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'Finch again')$$, current_setting('an.g2')), 'PT403', null,
+select throws_ok(format($$select public.send_group_message(%L, 'Finch again')$$, current_setting('an.g2')), 'PT403', null,
   'AN-75: … and the mute holds on the author as they are now …');
 select tests.authenticate_as('an2-mo');
 select pg_temp.moderation_answer(current_setting('an.g2')::uuid, current_setting('an.lark_old')::uuid, 'mute');
 select tests.authenticate_as('an2-lark');
-select lives_ok(format($$select public.send_group_message(%L, gen_random_uuid(), 'Lark, listed now')$$, current_setting('an.g2')),
+select lives_ok(format($$select public.send_group_message(%L, 'Lark, listed now')$$, current_setting('an.g2')),
   'AN-75: … while on a now-moderator, whom they have no power over, the same answer changes nothing');
 select tests.authenticate_as('an2-owner');
 select is(pg_temp.moderation_answer(current_setting('an.g2')::uuid, current_setting('an.finch_old')::uuid, 'promote'),
@@ -796,13 +798,13 @@ reset role;
 select set_config('an.finch_now', (select private.group_member_handle(m)::text from private.group_members as m
                                    where m.group_id = current_setting('an.g2')::uuid and m.user_id = tests.get_supabase_uid('an2-finch')), true);
 select tests.authenticate_as('an2-observer');
-select ok(current_setting('an.finch_now')::uuid in (select member_id from public.list_group_members(current_setting('an.g2')::uuid)),
+select ok(current_setting('an.finch_now')::uuid in (select "memberId" from public.list_group_members(current_setting('an.g2')::uuid)),
   'AN-76: (the author is listed under their current id) …');
 select tests.authenticate_as('an2-owner');
 select is(pg_temp.moderation_answer(current_setting('an.g2')::uuid, current_setting('an.finch_old')::uuid, 'ban'),
           '{"answer": {"action": "ban"}, "echoes": true}'::jsonb,
   'AN-76: the owner bans through an old message''s id …');
-select is((select count(*)::int from public.list_group_members(current_setting('an.g2')::uuid) where member_id = current_setting('an.finch_now')::uuid), 0,
+select is((select count(*)::int from public.list_group_members(current_setting('an.g2')::uuid) where "memberId" = current_setting('an.finch_now')::uuid), 0,
   'AN-76: … which necessarily takes the author''s current entry out of the list (documented)');
 
 -- Finding 5: edits for 15 minutes, and only under the name one shows now.
@@ -832,12 +834,12 @@ reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an2-observer');
 select is((select host_member_id from public.group_sessions where id = current_setting('an.lark_session')::uuid)
-            in (select member_id from public.list_group_members(current_setting('an.g2')::uuid)), false,
+            in (select "memberId" from public.list_group_members(current_setting('an.g2')::uuid)), false,
   'AN-79: a host who showed their name is not paired by the session with their next identity');
 
 -- Finding 4: deactivated accounts are nobody's to see, and a new name waits for the profile's listing hour.
 select tests.authenticate_as('an2-sleeper');
-select public.join_group(current_setting('an.g2')::uuid, use_display_name => true);
+select public.join_group(current_setting('an.g2')::uuid, "useDisplayName" => true);
 select tests.authenticate_as('an2-dozer');
 select public.join_group(current_setting('an.g2')::uuid);
 select tests.authenticate_as('an2-sleeper');
@@ -857,12 +859,12 @@ select is(pg_temp.members_seen(current_setting('an.g2')::uuid), current_setting(
 select tests.authenticate_as('an2-dozer');
 select public.group_heartbeat(current_setting('an.g2')::uuid);
 select tests.authenticate_as('an2-observer');
-select set_config('an.g2_dozer', (select jsonb_build_object('online', (select online_count from public.list_groups(is_joined => true, page_size => 100) where id = current_setting('an.g2')::uuid),
+select set_config('an.g2_dozer', (select jsonb_build_object('online', (select "onlineCount" from public.list_groups(joined => true, "limit" => 100) where id = current_setting('an.g2')::uuid),
                                                             'members', pg_temp.members_seen(current_setting('an.g2')::uuid))::text), true);
 reset role;
 update public.profiles set is_active = false where id = tests.get_supabase_uid('an2-dozer');
 select tests.authenticate_as('an2-observer');
-select results_eq(format($$select (select online_count from public.list_groups(is_joined => true, page_size => 100) where id = %1$L),
+select results_eq(format($$select (select "onlineCount" from public.list_groups(joined => true, "limit" => 100) where id = %1$L),
                                   jsonb_array_length(pg_temp.members_seen(%1$L))$$, current_setting('an.g2')),
   format($$values (%s - 1, %s - 1)$$, current_setting('an.g2_dozer')::jsonb ->> 'online', jsonb_array_length(current_setting('an.g2_dozer')::jsonb -> 'members')),
   'AN-81: a deactivated account is left out of the member list and the online count');
@@ -876,7 +878,7 @@ reset role;
 select tests.list_pending_cards();
 select tests.authenticate_as('an2-nia');
 select public.update_privacy_settings('{"anonymousMode": false}');
-select public.join_group(current_setting('an.c2')::uuid, use_display_name => true);
+select public.join_group(current_setting('an.c2')::uuid, "useDisplayName" => true);
 select tests.authenticate_as('an2-owner');
 select results_eq(format($$select count(*)::int, bool_and(name ~ '^Member #[0-9]{4}$') from public.list_group_join_requests(%L)$$, current_setting('an.c2')),
   $$values (1, true)$$,
@@ -893,7 +895,7 @@ select tests.authenticate_as('an2-owner');
 select results_eq(format($$select count(*)::int, count(*) filter (where name = 'Nia')::int from public.list_group_join_requests(%L)$$, current_setting('an.c2')),
   $$values (2, 1)$$,
   'AN-84: from its listing hour, the new name''s request shows too');
-select lives_ok(format($$select public.moderate_group_member(%L, (select member_id from public.list_group_join_requests(%L) where name = 'Nia'), 'approve')$$,
+select lives_ok(format($$select public.moderate_group_member(%L, (select "memberId" from public.list_group_join_requests(%L) where name = 'Nia'), 'approve')$$,
     current_setting('an.c2'), current_setting('an.c2')),
   'AN-84: the id a request shows is the one approve takes …');
 select results_eq(format($$select (select count(*)::int from public.list_group_join_requests(%1$L)), (select count(*)::int from public.list_group_members(%1$L) where name = 'Nia')$$,
@@ -910,13 +912,13 @@ select results_eq($$select "cancelledAt" = "createdAt", "cancelledBy"::text from
   'AN-55: a deleted client''s future session is cancelled dated by its own booking, not the erasure''s moment (the same everywhere else)');
 select tests.create_supabase_user('an-vera', metadata => '{"firstName": "Vera"}');
 select tests.authenticate_as('an-vera');
-select set_config('an.vera_chat', public.send_chat_message(gen_random_uuid(), 'hi there', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
+select set_config('an.vera_chat', public.send_chat_message('hi there', tests.public_id_of('an-decoy')) ->> 'conversationId', true);
 select tests.authenticate_as('an-decoy');
-select set_config('an.vera_online_before', (select partner_online::text from public.chat_conversation_list where id = current_setting('an.vera_chat')::uuid), true);
+select set_config('an.vera_online_before', (select partner ->> 'online' from public.chat_conversation_list where id = current_setting('an.vera_chat')::uuid), true);
 select tests.authenticate_as('an-vera');
 select public.update_privacy_settings('{"showActivity": false}');
 select tests.authenticate_as('an-decoy');
-select is((select partner_online::text from public.chat_conversation_list where id = current_setting('an.vera_chat')::uuid), current_setting('an.vera_online_before'),
+select is((select partner ->> 'online' from public.chat_conversation_list where id = current_setting('an.vera_chat')::uuid), current_setting('an.vera_online_before'),
   'AN-56: turning showActivity off switches no indicator off at that instant (every one of them would pair the person''s identities) …');
 select tests.authenticate_as('an-vera');
 select public.chat_typing(current_setting('an.vera_chat')::uuid);
@@ -926,7 +928,7 @@ where conversation_id = current_setting('an.vera_chat')::uuid;
 select tests.authenticate_as('an-vera');
 select public.chat_typing(current_setting('an.vera_chat')::uuid);
 select tests.authenticate_as('an-decoy');
-select is((select partner_online from public.chat_conversation_list where id = current_setting('an.vera_chat')::uuid), false,
+select is((select (partner ->> 'online')::boolean from public.chat_conversation_list where id = current_setting('an.vera_chat')::uuid), false,
   'AN-56: … and from then on their activity shows to nobody, so the dot goes dark as an idle one does');
 
 select * from finish();

@@ -190,7 +190,7 @@ select set_config('tests.pat2_session', (select id::text from private.therapy_se
 insert into public.notification_settings (user_id, quiet_hours_start, quiet_hours_end)
 values (pg_temp.uid('pat'), ((now() - interval '1 hour') at time zone 'UTC')::time, ((now() + interval '1 hour') at time zone 'UTC')::time);
 select tests.authenticate_as('al-pat');
-select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/al26-pat-phone', 'B' || repeat('A', 86), repeat('A', 22));
+select public.register_push_subscription('https://fcm.googleapis.com/fcm/send/al26-pat-phone', jsonb_build_object('p256dh', 'B' || repeat('A', 86), 'auth', repeat('A', 22)));
 
 select tests.authenticate_as('al-doc');
 select throws_ok(format($$select private.send_notification(%L, 'Session Reminder', 'Your session starts in 30 minutes', 'session_reminder')$$, pg_temp.handle('pat')),

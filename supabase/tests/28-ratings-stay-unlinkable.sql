@@ -10,7 +10,7 @@ select plan(19);
 create function pg_temp.entry_view(therapist uuid) returns jsonb language sql as $$
   select jsonb_build_object(
     'row', (select to_jsonb(t) - 'id' from public.therapists as t where t.id = therapist),
-    'directory', (select to_jsonb(d) - 'id' from public.list_therapists(with_language => 'tlh', page_size => 100) as d where d.id = therapist));
+    'directory', (select to_jsonb(d) - 'id' from public.list_therapists(language => 'tlh', "limit" => 100) as d where d.id = therapist));
 $$;
 grant execute on function pg_temp.entry_view(uuid) to authenticated;
 

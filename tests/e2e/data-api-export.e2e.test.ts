@@ -16,10 +16,11 @@ beforeAll(async () => {
     createUser('export-other', { metadata: { firstName: 'Otto', lastName: 'Export' } }),
   ]);
   const [mine, theirs] = await Promise.all([supabaseAs(owner), supabaseAs(other)]);
+  // `as never`: types/database.ts predates migration 20261202120000 (mood_entries.entry_date is `date` now).
   ok(await mine.from('journal_entries').insert({ title: 'On "rest", mostly', content: 'Slept well,\nfinally', mood: 'happy', tags: ['sleep', 'rest'] }), 201);
-  ok(await mine.from('mood_entries').insert({ mood: 4, note: 'Calm, rested', factors: ['Sleep', 'Exercise'], entry_date: '2025-03-02' }), 201);
+  ok(await mine.from('mood_entries').insert({ mood: 4, note: 'Calm, rested', factors: ['Sleep', 'Exercise'], date: '2025-03-02' } as never), 201);
   ok(await theirs.from('journal_entries').insert({ title: 'Otto\'s secret', content: 'Not for Eve', mood: 'sad' }), 201);
-  ok(await theirs.from('mood_entries').insert({ mood: 1, note: 'Otto\'s bad day', entry_date: '2025-03-02' }), 201);
+  ok(await theirs.from('mood_entries').insert({ mood: 1, note: 'Otto\'s bad day', date: '2025-03-02' } as never), 201);
 });
 
 describe('rpc(export_my_data)', () => {
@@ -29,7 +30,7 @@ describe('rpc(export_my_data)', () => {
       format: 'healspace-export/1', userId: owner.id,
       profile: { id: owner.id, firstName: 'Eve', lastName: 'Export' },
       journalEntries: [{ title: 'On "rest", mostly', content: 'Slept well,\nfinally', mood: 'happy', tags: ['sleep', 'rest'] }],
-      moodEntries: [expect.objectContaining({ mood: 4, note: 'Calm, rested' })],
+      moodEntries: [expect.objectContaining({ date: '2025-03-02', mood: 4, note: 'Calm, rested' })],
       achievements: expect.arrayContaining([expect.objectContaining({ id: 'first_journal_entry' })]),
     });
     expect(Object.keys(document)).toEqual(expect.arrayContaining([

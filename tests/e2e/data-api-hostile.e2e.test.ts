@@ -646,10 +646,10 @@ async function fixtures(): Promise<void> {
   // The ids below come from the API as the frontend gets them. Like the goal above, each is best effort: a call that
   // is refused only leaves its ids out of the fuzz (the per-domain suites check that these calls succeed).
   const [asClient, asTherapist] = await Promise.all([supabaseAs(client), supabaseAs(therapist)]);
-  const joined = await asClient.rpc('join_group', { group_id: group.id });
+  const joined = await asClient.rpc('join_group', { groupId: group.id });
   if (!joined.error) {
     therapistIds.push((joined.data as { memberId: string }).memberId);
-    const posted = await asClient.rpc('send_group_message', { group_id: group.id, message_id: crypto.randomUUID(), content: 'hello group' });
+    const posted = await asClient.rpc('send_group_message', { groupId: group.id, content: 'hello group' });
     if (!posted.error) {
       const { message } = posted.data as { message: { id: string } };
       clientIds.push(message.id);
@@ -657,14 +657,14 @@ async function fixtures(): Promise<void> {
     }
   }
   const scheduled = await asTherapist.rpc('schedule_group_session', {
-    group_id: group.id, title: 'A session', starts_at: new Date(Date.now() + 86_400_000).toISOString(), duration_minutes: 60,
+    groupId: group.id, title: 'A session', startsAt: new Date(Date.now() + 86_400_000).toISOString(), durationMinutes: 60,
   });
   if (!scheduled.error) {
     clientIds.push(scheduled.data);
     therapistIds.push(scheduled.data);
   }
   const [{ public_id: partnerPublicId }] = await sql<{ public_id: string }[]>`select public_id from public.profiles where id = ${partner.id}`;
-  const chatted = await asClient.rpc('send_chat_message', { message_id: crypto.randomUUID(), content: 'hello', recipient_id: partnerPublicId });
+  const chatted = await asClient.rpc('send_chat_message', { content: 'hello', recipientId: partnerPublicId });
   if (!chatted.error) {
     const answer = chatted.data as { message: { id: string }; conversationId: string };
     clientIds.push(answer.message.id, answer.conversationId);
@@ -727,7 +727,7 @@ describe('fuzzing every target through PostgREST: 2xx or 4xx with a stable code,
 describe('limits: bodies and query strings past them are 4xx, and the gateway answers what PostgREST answers', () => {
   const signedIn = () => ({ apikey: env.anonKey, authorization: `Bearer ${identities[1].token}` });
   const anon = () => ({ apikey: env.anonKey, authorization: `Bearer ${env.anonKey}` });
-  const countryBody = (value: string) => `{"country_code":"${value}"}`;
+  const countryBody = (value: string) => `{"countryCode":"${value}"}`;
   const post = (path: string, headers: Record<string, string>, body: string): Spec =>
     ({ target: 'limit', identity: 'client', method: 'POST', path, query: [], headers: { ...headers, 'content-type': 'application/json' }, body });
 
@@ -765,7 +765,7 @@ describe('limits: bodies and query strings past them are 4xx, and the gateway an
   it('query strings: tens of kB are answered; past the HTTP servers\' limits (about 50 kB) the answer is a 400, never a 5xx', async () => {
     const statuses: Record<number, number> = {};
     for (const length of [10_000, 40_000, 70_000, 400_000, 1_500_000]) {
-      const answer = await send({ target: 'limit', identity: 'anon', method: 'GET', path: '/rpc/crisis_support', query: [`country_code=${'a'.repeat(length)}`], headers: anon() });
+      const answer = await send({ target: 'limit', identity: 'anon', method: 'GET', path: '/rpc/crisis_support', query: [`countryCode=${'a'.repeat(length)}`], headers: anon() });
       statuses[length] = answer.status;
     }
     // PostgREST's server answers a request line past its limit with a plain-text 400 "Bad Request", before anything
@@ -775,14 +775,14 @@ describe('limits: bodies and query strings past them are 4xx, and the gateway an
 
   it.runIf(directRest)('the gateway answers with PostgREST\'s own status and code, 4xx included, and invents no 5xx', async () => {
     const cases: Array<Pick<Spec, 'method' | 'path' | 'query' | 'headers' | 'body'>> = [
-      { method: 'POST', path: '/rpc/crisis_support', query: [], headers: { 'content-type': 'application/json' }, body: '{"country_code":' },
+      { method: 'POST', path: '/rpc/crisis_support', query: [], headers: { 'content-type': 'application/json' }, body: '{"countryCode":' },
       { method: 'POST', path: '/rpc/crisis_support', query: [], headers: { 'content-type': 'application/json' }, body: new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]) },
-      { method: 'POST', path: '/rpc/crisis_support', query: [], headers: { 'content-type': 'application/json' }, body: '{"country_code":"\\u0000"}' },
-      { method: 'POST', path: '/rpc/crisis_support', query: [], headers: { 'content-type': 'application/json' }, body: '{"country_code":"\\ud800"}' },
+      { method: 'POST', path: '/rpc/crisis_support', query: [], headers: { 'content-type': 'application/json' }, body: '{"countryCode":"\\u0000"}' },
+      { method: 'POST', path: '/rpc/crisis_support', query: [], headers: { 'content-type': 'application/json' }, body: '{"countryCode":"\\ud800"}' },
       { method: 'POST', path: '/rpc/no_such_function', query: [], headers: { 'content-type': 'application/json' }, body: '{}' },
       { method: 'POST', path: '/rpc/crisis_support', query: [], headers: { 'content-type': 'application/json' }, body: countryBody('a'.repeat(maxBodyBytes)) },
       { method: 'GET', path: '/rpc/mark_all_notifications_read', query: [], headers: {} },
-      { method: 'GET', path: '/rpc/crisis_support', query: [`country_code=${'a'.repeat(70_000)}`], headers: {} },
+      { method: 'GET', path: '/rpc/crisis_support', query: [`countryCode=${'a'.repeat(70_000)}`], headers: {} },
       { method: 'GET', path: '/journal_entries', query: ['id=eq.not-a-uuid'], headers: {} },
       { method: 'GET', path: '/journal_entries', query: ['or=(id.eq.1'], headers: {} },
       { method: 'GET', path: '/journal_entries', query: [], headers: { accept: 'application/vnd.pgrst.object+json' } },
@@ -793,7 +793,7 @@ describe('limits: bodies and query strings past them are 4xx, and the gateway an
       { method: 'DELETE', path: '/profiles', query: [], headers: {} },
       { method: 'POST', path: '/rpc/mark_all_notifications_read', query: [], headers: {} },
       // PostgREST's own 5xx pass through as they are (see the upstream tests below).
-      { method: 'GET', path: '/rpc/crisis_support', query: ['country_code=%FF%FE'], headers: {} },
+      { method: 'GET', path: '/rpc/crisis_support', query: ['countryCode=%FF%FE'], headers: {} },
       { method: 'GET', path: '/helplines', query: [`name=wfts.${'-'.repeat(34)}`], headers: {} },
     ];
     const differences: string[] = [];
@@ -825,11 +825,13 @@ describe('known upstream failures, pinned', () => {
   });
 
   it('a query string that is not UTF-8 once decoded: PostgREST answers 500 "Something went wrong" before any database work', async () => {
-    const answer = await send(get('/rpc/crisis_support', ['country_code=%ED%A0%80']));
+    const answer = await send(get('/rpc/crisis_support', ['countryCode=%ED%A0%80']));
     expect({ status: answer.status, body: answer.bodyText }).toEqual({ status: 500, body: 'Something went wrong' });
   });
 
   it.runIf(directRest)('a CSV body it cannot parse, with multi-byte text at the error: PostgREST closes the connection without an answer', async () => {
+    // The CSV parser never reaches the function: what matters is where the multi-byte text falls in the error's
+    // excerpt, which PostgREST cuts by bytes (with this prefix, inside a character).
     const spec: Spec = { target: 'upstream', identity: 'anon', method: 'POST', path: '/rpc/crisis_support', query: [],
       headers: { ...anon, 'content-type': 'text/csv' }, body: `{"country_code":"${'İıﬁß'.repeat(20)}"}` };
     const direct = await send(spec, directRest);
@@ -839,8 +841,8 @@ describe('known upstream failures, pinned', () => {
   });
 
   it('an RPC argument name that names no parameter gets a "did you mean" hint (PGRST202), computed in time quadratic in the name\'s length: kept out of the fuzzing (a 20 kB name took 15 s of PostgREST\'s CPU)', async () => {
-    const answer = await send({ ...get('/rpc/crisis_support', []), method: 'POST', headers: { ...anon, 'content-type': 'application/json' }, body: '{"country_cod":"US"}' });
+    const answer = await send({ ...get('/rpc/crisis_support', []), method: 'POST', headers: { ...anon, 'content-type': 'application/json' }, body: '{"countryCod":"US"}' });
     expect({ status: answer.status, code: answer.code }).toEqual({ status: 404, code: 'PGRST202' });
-    expect(answer.bodyText).toContain('Perhaps you meant to call the function public.crisis_support(country_code)');
+    expect(answer.bodyText).toContain('Perhaps you meant to call the function public.crisis_support(countryCode)');
   });
 });

@@ -29,72 +29,80 @@ beforeAll(async () => {
   // A chat the way the app makes one: Wes writes to Cal's card twice, Cal reports the first message.
   const [{ public_id: calCard }] = await adminSql()<{ public_id: string }[]>`select public_id::text from public.profiles where id = ${client.id}`;
   const wes = await supabaseAs(writer);
-  const first = ok(await wes.rpc('send_chat_message', { message_id: crypto.randomUUID(), content: 'You will regret this', recipient_id: calCard })) as { message: { id: string } };
-  const second = ok(await wes.rpc('send_chat_message', { message_id: crypto.randomUUID(), content: 'Just saying hi', recipient_id: calCard })) as { message: { id: string } };
+  const first = ok(await wes.rpc('send_chat_message', { content: 'You will regret this', recipientId: calCard })) as { message: { id: string } };
+  const second = ok(await wes.rpc('send_chat_message', { content: 'Just saying hi', recipientId: calCard })) as { message: { id: string } };
   reportedMessageId = first.message.id;
   unreportedMessageId = second.message.id;
   const cal = await supabaseAs(client);
-  const [conversation] = ok(await cal.from('chat_conversation_list').select('id, partner_id'));
+  const [conversation] = ok(await cal.from('chat_conversation_list').select('id, partner'));
   reportId = ok(await cal.rpc('report_chat_participant', {
-    participant_id: conversation.partner_id!, reason: 'harassment', description: 'Threats', message_ids: [reportedMessageId],
+    participantId: (conversation.partner as { id: string }).id, reason: 'harassment', description: 'Threats', messageIds: [reportedMessageId],
   }));
 });
 
 describe('rpc(set_user_role)', () => {
   it('an admin changes another account\'s role (204); policies see it at once', async () => {
-    ok(await (await supabaseAs(admin)).rpc('set_user_role', { user_id: target.id, new_role: 'therapist' }), 204);
+    ok(await (await supabaseAs(admin)).rpc('set_user_role', { userId: target.id, role: 'therapist' }), 204);
     const data = ok(await (await supabaseAs(target)).from('my_profile').select('role').single());
     expect(data.role).toBe('therapist');
   });
 
   it('the service role may too (server code)', async () => {
-    ok(await supabaseAsServiceRole().rpc('set_user_role', { user_id: target.id, new_role: 'client' }), 204);
+    ok(await supabaseAsServiceRole().rpc('set_user_role', { userId: target.id, role: 'client' }), 204);
   });
 
   it('a client calling it: 403 PT403, nothing changes', async () => {
-    refused(await (await supabaseAs(client)).rpc('set_user_role', { user_id: client.id, new_role: 'admin' }), 403, 'PT403', 'Only admins can do this');
+    refused(await (await supabaseAs(client)).rpc('set_user_role', { userId: client.id, role: 'admin' }), 403, 'PT403', 'Only admins can do this');
     const [row] = await adminSql()`select role::text from public.profiles where id = ${client.id}`;
     expect(row.role).toBe('client');
   });
 
   it('an admin on themselves: 403 PT403; an unknown account: 404 PT404; a role that does not exist: 400 22P02', async () => {
     const supabase = await supabaseAs(admin);
-    refused(await supabase.rpc('set_user_role', { user_id: admin.id, new_role: 'client' }), 403, 'PT403');
-    refused(await supabase.rpc('set_user_role', { user_id: crypto.randomUUID(), new_role: 'client' }), 404, 'PT404', 'No such account');
-    refused(await supabase.rpc('set_user_role', { user_id: target.id, new_role: 'superuser' as never }), 400, '22P02');
+    refused(await supabase.rpc('set_user_role', { userId: admin.id, role: 'client' }), 403, 'PT403');
+    refused(await supabase.rpc('set_user_role', { userId: crypto.randomUUID(), role: 'client' }), 404, 'PT404', 'No such account');
+    refused(await supabase.rpc('set_user_role', { userId: target.id, role: 'superuser' as never }), 400, '22P02');
   });
 
   it('the anon key alone: 401 42501', async () => {
-    anonRefused(await (await supabaseAs()).rpc('set_user_role', { user_id: target.id, new_role: 'admin' }));
+    anonRefused(await (await supabaseAs()).rpc('set_user_role', { userId: target.id, role: 'admin' }));
   });
 });
 
 describe('rpc(set_account_active)', () => {
   it('an admin deactivates and reactivates another account (204 each); the ban follows', async () => {
     const supabase = await supabaseAs(admin);
-    ok(await supabase.rpc('set_account_active', { user_id: target.id, active: false }), 204);
+    ok(await supabase.rpc('set_account_active', { userId: target.id, active: false }), 204);
     const [banned] = await adminSql()`select p.is_active, u.banned_until is not null as banned from public.profiles as p join auth.users as u on u.id = p.id where p.id = ${target.id}`;
     expect(banned).toEqual({ is_active: false, banned: true });
-    ok(await supabase.rpc('set_account_active', { user_id: target.id, active: true }), 204);
+    ok(await supabase.rpc('set_account_active', { userId: target.id, active: true }), 204);
   });
 
   it('a client: 403 PT403; the anon key: 401 42501', async () => {
-    refused(await (await supabaseAs(client)).rpc('set_account_active', { user_id: target.id, active: false }), 403, 'PT403');
-    anonRefused(await (await supabaseAs()).rpc('set_account_active', { user_id: target.id, active: false }));
+    refused(await (await supabaseAs(client)).rpc('set_account_active', { userId: target.id, active: false }), 403, 'PT403');
+    anonRefused(await (await supabaseAs()).rpc('set_account_active', { userId: target.id, active: false }));
   });
 });
 
 describe('rpc(moderation_profiles)', () => {
   it('an admin lists accounts with what moderation needs (no health data, no privacy-hidden fields)', async () => {
-    const rows = ok(await (await supabaseAs(admin)).rpc('moderation_profiles', { search: surname, page_size: 50 }));
+    const rows = ok(await (await supabaseAs(admin)).rpc('moderation_profiles', { search: surname, limit: 50 }));
     expect(rows.map((row) => row.id).sort()).toEqual([admin.id, client.id, target.id, writer.id].sort());
     const mine = rows;
-    expect(Object.keys(mine[0]).sort()).toEqual(['created_at', 'email', 'first_name', 'id', 'is_active', 'is_anonymous', 'last_name', 'last_sign_in_at', 'role']);
-    expect(mine.find((row) => row.id === admin.id)).toMatchObject({ role: 'admin', first_name: 'Ada', is_active: true });
+    expect(Object.keys(mine[0]).sort()).toEqual(['createdAt', 'email', 'firstName', 'id', 'isActive', 'isAnonymous', 'lastName', 'lastSignInAt', 'role']);
+    expect(mine.find((row) => row.id === admin.id)).toMatchObject({ role: 'admin', firstName: 'Ada', isActive: true });
   });
 
-  it('a page size out of range is 400 PT400', async () => {
-    refused(await (await supabaseAs(admin)).rpc('moderation_profiles', { page_size: 500 }), 400, 'PT400');
+  it('a limit out of range is 400 PT400', async () => {
+    refused(await (await supabaseAs(admin)).rpc('moderation_profiles', { limit: 500 }), 400, 'PT400', 'limit must be between 1 and 200');
+  });
+
+  it('pages after the last row\'s id, filtered by withRole', async () => {
+    const supabase = await supabaseAs(admin);
+    const all = ok(await supabase.rpc('moderation_profiles', { search: surname, limit: 50 }));
+    const [firstRow, ...rest] = all;
+    expect(ok(await supabase.rpc('moderation_profiles', { search: surname, after: firstRow.id })).map((row) => row.id)).toEqual(rest.map((row) => row.id));
+    expect(ok(await supabase.rpc('moderation_profiles', { search: surname, withRole: 'admin' })).map((row) => row.id)).toEqual([admin.id]);
   });
 
   it('a client: 403 PT403; the anon key: 401 42501', async () => {
@@ -129,10 +137,10 @@ describe('from(audit_log)', () => {
 
 describe('rpc(moderation_chat_reports) and rpc(moderation_remove_chat_message)', () => {
   it('an admin reads the open report with the reported message as it was, never the reporter', async () => {
-    const rows = ok(await (await supabaseAs(admin)).rpc('moderation_chat_reports', { page_size: 200 }));
-    const report = rows.find((row) => row.report_id === reportId);
-    expect(report).toMatchObject({ reason: 'harassment', description: 'Threats', resolved_at: null, reported_alias: expect.any(String) });
-    expect(report!.reported_messages).toEqual([expect.objectContaining({ id: reportedMessageId, content: 'You will regret this' })]);
+    const rows = ok(await (await supabaseAs(admin)).rpc('moderation_chat_reports', { limit: 200 }));
+    const report = rows.find((row) => row.reportId === reportId);
+    expect(report).toMatchObject({ reason: 'harassment', description: 'Threats', resolvedAt: null, reportedAlias: expect.any(String) });
+    expect(report!.reportedMessages).toEqual([expect.objectContaining({ id: reportedMessageId, content: 'You will regret this' })]);
     expect(JSON.stringify(report)).not.toContain(client.id);
     expect(JSON.stringify(report)).not.toContain(writer.id);
   });
@@ -140,22 +148,24 @@ describe('rpc(moderation_chat_reports) and rpc(moderation_remove_chat_message)',
   it('a client: 403 PT403 for both; the anon key: 401 42501', async () => {
     const supabase = await supabaseAs(client);
     refused(await supabase.rpc('moderation_chat_reports', {}), 403, 'PT403');
-    refused(await supabase.rpc('moderation_remove_chat_message', { message_id: reportedMessageId }), 403, 'PT403');
+    refused(await supabase.rpc('moderation_remove_chat_message', { messageId: reportedMessageId }), 403, 'PT403');
     anonRefused(await (await supabaseAs()).rpc('moderation_chat_reports', {}));
-    anonRefused(await (await supabaseAs()).rpc('moderation_remove_chat_message', { message_id: reportedMessageId }));
+    anonRefused(await (await supabaseAs()).rpc('moderation_remove_chat_message', { messageId: reportedMessageId }));
   });
 
   it('an admin cannot remove a message no open report names: 404 PT404', async () => {
-    refused(await (await supabaseAs(admin)).rpc('moderation_remove_chat_message', { message_id: unreportedMessageId }), 404, 'PT404');
+    refused(await (await supabaseAs(admin)).rpc('moderation_remove_chat_message', { messageId: unreportedMessageId }), 404, 'PT404');
   });
 
   it('an admin removes the reported message (204): both participants see a tombstone, the report is resolved', async () => {
-    ok(await (await supabaseAs(admin)).rpc('moderation_remove_chat_message', { message_id: reportedMessageId }), 204);
+    ok(await (await supabaseAs(admin)).rpc('moderation_remove_chat_message', { messageId: reportedMessageId }), 204);
     const cal = await supabaseAs(client);
     const [conversation] = ok(await cal.from('chat_conversation_list').select('id'));
-    const messages = ok(await cal.rpc('list_chat_messages', { conversation_id: conversation.id }));
+    const messages = ok(await cal.rpc('list_chat_messages', { conversationId: conversation.id! }));
     expect(messages.find((message) => message.id === reportedMessageId)).toMatchObject({ deleted: true, content: null });
-    const open = ok(await (await supabaseAs(admin)).rpc('moderation_chat_reports', { page_size: 200 }));
-    expect(open.find((row) => row.report_id === reportId)).toBeUndefined();
+    const open = ok(await (await supabaseAs(admin)).rpc('moderation_chat_reports', { limit: 200 }));
+    expect(open.find((row) => row.reportId === reportId)).toBeUndefined();
+    const resolved = ok(await (await supabaseAs(admin)).rpc('moderation_chat_reports', { includeResolved: true, limit: 200 }));
+    expect(resolved.find((row) => row.reportId === reportId)).toMatchObject({ resolvedAt: expect.any(String) });
   });
 });

@@ -1,9 +1,10 @@
 /**
- * Therapy through the data API (README "Therapy"): GET /therapists (rpc list_therapists, and the therapists table a
- * therapist writes their entry to), the therapist's availability (therapist_weekly_hours, therapist_date_overrides),
- * GET /sessions as from(my_therapy_sessions) from both parties' side, the therapist's private notes
- * (therapist_session_notes upsert) and the admins' therapy_session_operations. Booking itself is the booking edge
- * function (tests/functions/booking.test.ts); sessions here are fixtures written as it writes them.
+ * Therapy through the data API (README "Therapy"): GET /therapists (rpc list_therapists: specialty as the directory
+ * shows it, availability in days, paging after the last row's id; and the therapists table a therapist writes their
+ * entry to), the therapist's availability (therapist_weekly_hours, therapist_date_overrides), GET /sessions as
+ * from(my_therapy_sessions) from both parties' side, the therapist's private notes (therapist_session_notes upsert)
+ * and the admins' therapy_session_operations. Booking itself is the booking edge function
+ * (tests/functions/booking.test.ts); sessions here are fixtures written as it writes them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { anonRefused, empty, forbidden, ok, refused } from '../support/data-api.ts';
@@ -92,25 +93,65 @@ describe('availability: from(therapist_weekly_hours), from(therapist_date_overri
 });
 
 describe('GET /therapists: rpc(list_therapists)', () => {
+  const closedName = `Dr. Closed ${crypto.randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    // A second therapist, of grief, open around the clock but taking no new clients; the stranger already is one
+    // (a session last week), the client is not.
+    const supabase = await supabaseAs(otherTherapist);
+    ok(await supabase.from('therapists').insert({
+      id: otherTherapist.id, display_name: closedName, specialties: ['grief'], hourly_rate: 90, time_zone: 'UTC', languages: ['is'],
+      session_types: ['video'], minimum_notice_minutes: 0, accepting_new_clients: false,
+    }), 201);
+    ok(await supabase.from('therapist_weekly_hours').insert([1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ therapist_id: otherTherapist.id, weekday, starts_at: '00:00', ends_at: '24:00' }))), 201);
+    await adminSql()`
+      insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+      values (${otherTherapist.id}, ${stranger.id}, ${hoursFromNow(-24 * 7)}, 50, 'video', 'completed')`;
+  });
+
   it('lists the therapist in the seed shape with nextAvailable computed from their hours', async () => {
-    const rows = ok(await (await supabaseAs(client)).rpc('list_therapists', { with_specialty: 'anxiety', available_within_days: 7, with_language: 'is', page_size: 100 }));
+    const rows = ok(await (await supabaseAs(client)).rpc('list_therapists', { specialty: 'anxiety', availability: 7, language: 'is', limit: 100 }));
     const row = rows.find((entry) => entry.id === therapist.id);
     expect(row).toMatchObject({
       name, specialty: 'Anxiety, Depression', specialties: ['anxiety', 'depression'], experience: '12 years', yearsOfExperience: 12,
       rating: null, ratingCount: 0, hourlyRate: 150, currency: 'USD', languages: ['en', 'is'], sessionTypes: ['video', 'phone'],
       duration: 50, acceptingNewClients: true, bio: 'CBT and ACT', timeZone: 'UTC',
     });
-    expect(new Date(row!.nextAvailable).getTime()).toBeGreaterThan(Date.now());
+    expect(new Date(row!.nextAvailable!).getTime()).toBeGreaterThan(Date.now());
   });
 
-  it('pages after the last row (after_name, after_id); half a cursor or a bad range is 400 PT400', async () => {
+  it('specialty takes the labels the directory shows: "Anxiety & Depression" is both, "Grief & Loss" is one', async () => {
     const supabase = await supabaseAs(client);
-    const rows = ok(await supabase.rpc('list_therapists', { with_language: 'is', page_size: 100 }));
+    const ours = (rows: Array<{ id: string | null }>) => rows.map((row) => row.id).filter((id) => id === therapist.id || id === otherTherapist.id);
+    expect(ours(ok(await supabase.rpc('list_therapists', { specialty: 'Anxiety & Depression', language: 'is', limit: 100 })))).toEqual([therapist.id]);
+    expect(ours(ok(await supabase.rpc('list_therapists', { specialty: 'Anxiety, Depression', language: 'is', limit: 100 })))).toEqual([therapist.id]);
+    expect(ours(ok(await supabase.rpc('list_therapists', { specialty: 'Grief & Loss', language: 'is', limit: 100 })))).toEqual([otherTherapist.id]);
+    expect(ours(ok(await supabase.rpc('list_therapists', { specialty: 'Anxiety & Grief & Loss', language: 'is', limit: 100 })))).toEqual([]);
+  });
+
+  it('a therapist taking no new clients shows a new client no nextAvailable, and their existing client one', async () => {
+    const [forNewClient] = ok(await (await supabaseAs(client)).rpc('list_therapists', { specialty: 'Grief & Loss', limit: 100 }).eq('id', otherTherapist.id));
+    expect(forNewClient).toMatchObject({ name: closedName, acceptingNewClients: false, nextAvailable: null });
+    const [forExistingClient] = ok(await (await supabaseAs(stranger)).rpc('list_therapists', { specialty: 'Grief & Loss', limit: 100 }).eq('id', otherTherapist.id));
+    expect(forExistingClient).toMatchObject({ name: closedName, acceptingNewClients: false });
+    expect(new Date(forExistingClient.nextAvailable!).getTime()).toBeGreaterThan(Date.now());
+    // Filtering by availability keeps them for the one who may book them only.
+    empty(await (await supabaseAs(client)).rpc('list_therapists', { availability: 7, limit: 100 }).eq('id', otherTherapist.id).select('id'));
+    expect(ok(await (await supabaseAs(stranger)).rpc('list_therapists', { availability: 7, limit: 100 }).eq('id', otherTherapist.id).select('id'))).toEqual([{ id: otherTherapist.id }]);
+  });
+
+  it('pages after the last row (after: its id); an unknown after, specialty, availability or limit is 400 PT400', async () => {
+    const supabase = await supabaseAs(client);
+    const rows = ok(await supabase.rpc('list_therapists', { language: 'is', limit: 100 }));
     const index = rows.findIndex((entry) => entry.id === therapist.id);
-    const next = ok(await supabase.rpc('list_therapists', { with_language: 'is', after_name: rows[index].name, after_id: rows[index].id }));
+    const next = ok(await supabase.rpc('list_therapists', { language: 'is', after: rows[index].id! }));
     expect(next.map((entry) => entry.id)).toEqual(rows.slice(index + 1).map((entry) => entry.id));
-    refused(await supabase.rpc('list_therapists', { after_name: name }), 400, 'PT400');
-    refused(await supabase.rpc('list_therapists', { available_within_days: 0 }), 400, 'PT400');
+    refused(await supabase.rpc('list_therapists', { after: crypto.randomUUID() }), 400, 'PT400', 'after is not a therapist of the directory');
+    refused(await supabase.rpc('list_therapists', { specialty: 'Astrology' }), 400, 'PT400', 'Unknown specialty: Astrology');
+    refused(await supabase.rpc('list_therapists', { specialty: 'Anxiety & Astrology' }), 400, 'PT400', 'Unknown specialty: Astrology');
+    refused(await supabase.rpc('list_therapists', { availability: 0 }), 400, 'PT400', 'availability is a number of days from 1 to 365');
+    refused(await supabase.rpc('list_therapists', { availability: 366 }), 400, 'PT400', 'availability is a number of days from 1 to 365');
+    refused(await supabase.rpc('list_therapists', { limit: 0 }), 400, 'PT400', 'limit must be between 1 and 100');
   });
 
   it('the anon key gets 401', async () => {
@@ -188,8 +229,8 @@ describe('the therapist\'s private notes: from(therapist_session_notes).upsert',
 
 describe('from(therapy_session_operations): admins', () => {
   it('an admin reads schedule and status facts without client identity, notes or ratings', async () => {
-    const rows = ok(await (await supabaseAs(admin)).from('therapy_session_operations').select().in('id', [upcoming, completed]).order('starts_at'));
-    expect(rows.map((row) => [row.id, row.status, row.therapist_name, row.client_deleted])).toEqual([[completed, 'completed', name, false], [upcoming, 'scheduled', name, false]]);
+    const rows = ok(await (await supabaseAs(admin)).from('therapy_session_operations').select().in('id', [upcoming, completed]).order('startsAt'));
+    expect(rows.map((row) => [row.id, row.status, row.therapistName, row.clientDeleted])).toEqual([[completed, 'completed', name, false], [upcoming, 'scheduled', name, false]]);
     expect(JSON.stringify(rows)).not.toContain(client.id);
     expect(JSON.stringify(rows)).not.toContain('First session');
   });

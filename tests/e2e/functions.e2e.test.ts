@@ -113,7 +113,7 @@ describe('functions over HTTP', () => {
       const person = await createUser('e2e-push');
       const browser = push.browser();
       const { endpoint, keys } = browser.subscription;
-      succeeded(await (await supabaseAs(person)).rpc('register_push_subscription', { endpoint, p256dh: keys.p256dh, auth: keys.auth }), 'rpc(register_push_subscription)');
+      succeeded(await (await supabaseAs(person)).rpc('register_push_subscription', { endpoint, keys }), 'rpc(register_push_subscription)');
       const key = await (await call('/notifications/vapid-public-key')).json();
       const response = await call('/notifications/send', {
         method: 'POST',

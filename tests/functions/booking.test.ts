@@ -93,7 +93,7 @@ describe('POST /booking under contention', () => {
     }));
     const target = slotInDays(6, 12);
     const responses = await Promise.all(racers.map((client, index) =>
-      call(client, 'PUT', `/${booked[index].id}`, { action: 'reschedule', scheduledAt: target })
+      call(client, 'PUT', `/${booked[index].id}`, { scheduledAt: target })
     ));
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
@@ -173,20 +173,56 @@ describe('the booking routes', () => {
     expect(list.map((row) => row.id)).toEqual([session.id]);
     expect(await (await call(client, 'GET', '/?status=past')).json()).toEqual([]);
 
-    const refusedConfirm = await call(client, 'PUT', `/${session.id}`, { action: 'confirm' });
+    const refusedConfirm = await call(client, 'PUT', `/${session.id}`, { status: 'confirmed' });
     expect(refusedConfirm.status).toBe(403);
     expectErrorShape(await refusedConfirm.json(), 403);
-    const confirmed = await call(therapist, 'PUT', `/${session.id}`, { action: 'confirm' });
+    const confirmed = await call(therapist, 'PUT', `/${session.id}`, { status: 'confirmed' });
     expect(confirmed.status).toBe(200);
     const seenByTherapist = (await confirmed.json()) as Json;
     expect(seenByTherapist).toMatchObject({ status: 'confirmed', myRole: 'therapist', client: { name: expect.any(String) } });
     expect(JSON.stringify(seenByTherapist)).not.toContain(client.id);
 
-    const cancelled = await call(client, 'PUT', `/${session.id}`, { action: 'cancel', reason: 'Feeling better' });
+    const cancelled = await call(client, 'PUT', `/${session.id}`, { status: 'cancelled', reason: 'Feeling better' });
     expect(cancelled.status).toBe(200);
     expect(await cancelled.json()).toMatchObject({ status: 'cancelled', cancelledBy: 'client', cancellationReason: 'Feeling better', lateCancellation: false });
-    const again = await call(client, 'PUT', `/${session.id}`, { action: 'cancel' });
+    const again = await call(client, 'PUT', `/${session.id}`, { status: 'cancelled' });
     expect(again.status).toBe(409);
+  });
+
+  it('PUT with the seed\'s other bodies: the therapist asks for a move ({ rescheduleRequested, note }), the client moves it ({ scheduledAt }), the therapist marks started sessions completed or no-show ({ status })', async () => {
+    const mover = await createUser('routes-mover');
+    const booked = await call(mover, 'POST', '/', { therapistId: therapist.id, scheduledAt: slotInDays(11, 9) });
+    expect(booked.status).toBe(201);
+    const session = (await booked.json()) as Json;
+
+    const askedByClient = await call(mover, 'PUT', `/${session.id}`, { rescheduleRequested: true });
+    expect(askedByClient.status).toBe(403);
+    expectErrorShape(await askedByClient.json(), 403);
+    const asked = await call(therapist, 'PUT', `/${session.id}`, { rescheduleRequested: true, note: 'Could we move it a day?' });
+    expect(asked.status).toBe(200);
+    expect(await asked.json()).toMatchObject({ id: session.id, status: 'scheduled', myRole: 'therapist', rescheduleRequestedAt: expect.any(String) });
+
+    const moved = await call(mover, 'PUT', `/${session.id}`, { scheduledAt: slotInDays(12, 9) });
+    expect(moved.status).toBe(200);
+    const movedSession = (await moved.json()) as Json;
+    expect(movedSession).toMatchObject({ status: 'scheduled', myRole: 'client' });
+    expect(new Date(movedSession.scheduledAt as string).getTime()).toBe(new Date(slotInDays(12, 9)).getTime());
+    const tooEarly = await call(therapist, 'PUT', `/${movedSession.id}`, { status: 'completed' });
+    expect(tooEarly.status).toBe(409);
+    expectErrorShape(await tooEarly.json(), 409);
+
+    const [started, missed] = await adminSql()<{ id: string }[]>`
+      insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
+      values (${therapist.id}, ${mover.id}, now() - interval '2 days', 50, 'video', 'scheduled'),
+             (${therapist.id}, ${mover.id}, now() - interval '3 days', 50, 'video', 'confirmed')
+      returning id`;
+    expect((await call(mover, 'PUT', `/${started.id}`, { status: 'completed' })).status).toBe(403);
+    const completed = await call(therapist, 'PUT', `/${started.id}`, { status: 'completed' });
+    expect(completed.status).toBe(200);
+    expect(await completed.json()).toMatchObject({ id: started.id, status: 'completed', timing: 'past' });
+    const noShow = await call(therapist, 'PUT', `/${missed.id}`, { status: 'no-show' });
+    expect(noShow.status).toBe(200);
+    expect(await noShow.json()).toMatchObject({ id: missed.id, status: 'no-show' });
   });
 
   it('answers 422 with the reason for a time that is not a slot, 404 for an unknown therapist or session', async () => {
@@ -199,7 +235,7 @@ describe('the booking routes', () => {
     expect(chat.status).toBe(422);
     expect(((await chat.json()) as Json).message).toBe('This therapist does not offer chat sessions');
     expect((await call(client, 'POST', '/', { therapistId: crypto.randomUUID(), scheduledAt: slotInDays(4) })).status).toBe(404);
-    expect((await call(client, 'PUT', `/${crypto.randomUUID()}`, { action: 'cancel' })).status).toBe(404);
+    expect((await call(client, 'PUT', `/${crypto.randomUUID()}`, { status: 'cancelled' })).status).toBe(404);
     expect((await call(client, 'GET', `/slots?therapistId=${crypto.randomUUID()}&from=2030-01-01&to=2030-01-02`)).status).toBe(404);
   });
 
@@ -249,10 +285,20 @@ describe('the booking routes', () => {
     ['POST', '/', { therapistId: '00000000-0000-4000-8000-000000000000', scheduledAt: '2030-01-01T10:00:00Z', type: 'in-person' }, 'type'],
     ['POST', '/', { therapistId: '00000000-0000-4000-8000-000000000000', scheduledAt: '2030-01-01T10:00:00Z', notes: 'x'.repeat(2001) }, 'notes'],
     ['POST', '/', { therapistId: '00000000-0000-4000-8000-000000000000', scheduledAt: '2030-01-01T10:00:00Z', extra: 1 }, '(root)'],
-    ['PUT', '/not-a-uuid', { action: 'cancel' }, 'id'],
-    ['PUT', '/00000000-0000-4000-8000-000000000000', { action: 'delete' }, 'action'],
-    ['PUT', '/00000000-0000-4000-8000-000000000000', { action: 'reschedule' }, 'scheduledAt'],
-    ['PUT', '/00000000-0000-4000-8000-000000000000', { action: 'cancel', reason: 'x'.repeat(501) }, 'reason'],
+    ['PUT', '/not-a-uuid', { status: 'cancelled' }, 'id'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { status: 'deleted' }, 'status'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { scheduledAt: 'tomorrow' }, 'scheduledAt'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { status: 'cancelled', reason: 'x'.repeat(501) }, 'reason'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', {}, '(root)'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { scheduledAt: '2030-01-01T10:00:00Z', status: 'cancelled' }, 'status'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { status: 'confirmed', reason: 'why' }, 'reason'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { action: 'cancel' }, '(root)'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { scheduledAt: '2030-01-01T10:00:00Z', rescheduleRequested: true }, 'rescheduleRequested'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { status: 'cancelled', rescheduleRequested: true, note: 'x' }, 'rescheduleRequested'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { rescheduleRequested: false }, 'rescheduleRequested'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { note: 'Could we move it?' }, 'note'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { status: 'cancelled', note: 'x' }, 'note'],
+    ['PUT', '/00000000-0000-4000-8000-000000000000', { rescheduleRequested: true, note: 'x'.repeat(501) }, 'note'],
     ['POST', '/00000000-0000-4000-8000-000000000000/rate', { rating: 6 }, 'rating'],
     ['POST', '/00000000-0000-4000-8000-000000000000/rate', { rating: 4.5 }, 'rating'],
     ['POST', '/00000000-0000-4000-8000-000000000000/rate', { rating: 5, feedback: 'x'.repeat(2001) }, 'feedback'],
@@ -281,7 +327,7 @@ describe('the booking routes', () => {
       ['GET', `/slots?therapistId=${therapist.id}&from=2030-01-01&to=2030-01-02`, undefined],
       ['GET', '/', undefined],
       ['POST', '/', { therapistId: therapist.id, scheduledAt: slotInDays(4) }],
-      ['PUT', `/${crypto.randomUUID()}`, { action: 'cancel' }],
+      ['PUT', `/${crypto.randomUUID()}`, { status: 'cancelled' }],
       ['POST', `/${crypto.randomUUID()}/rate`, { rating: 5 }],
     ];
     const tokens = await forgedTokens(client);

@@ -1,7 +1,8 @@
 /**
  * Chat under real concurrency, through the real PostgREST as the frontend calls it (supabase-js, each call its own
- * HTTP request and transaction): the same message sent many times at once is stored once, and message pages have no
- * gaps or repeats while the partner keeps writing.
+ * HTTP request and transaction): the same message sent many times at once is stored once (and messages without an
+ * idempotency key each once), and message pages (limit, before: the last message's id) have no gaps or repeats while
+ * the partner keeps writing.
  */
 import { describe, expect, it } from 'vitest';
 import { succeeded } from '../support/data-api.ts';
@@ -17,7 +18,7 @@ describe('sending', () => {
     const messageId = crypto.randomUUID();
     const supabase = await supabaseAs(sender);
     const answers = await Promise.all(Array.from({ length: 8 }, async () =>
-      succeeded(await supabase.rpc('send_chat_message', { message_id: messageId, content: 'Are you there?', recipient_id: recipientPublicId }), 'a retried rpc(send_chat_message)') as Sent
+      succeeded(await supabase.rpc('send_chat_message', { messageId, content: 'Are you there?', recipientId: recipientPublicId }), 'a retried rpc(send_chat_message)') as Sent
     ));
     const storedId = answers[0].message.id;
     expect(answers.every((answer) => answer.message.id === storedId), 'every retry answers the one stored message').toBe(true);
@@ -29,6 +30,21 @@ describe('sending', () => {
       select count(distinct conversation_id)::int as conversations from private.chat_participants where user_id = ${sender.id}`;
     expect(conversations, 'concurrent first messages open one conversation, not several').toBe(1);
   });
+
+  it('stores every message sent at once without a messageId (the seed\'s body), in one conversation', async () => {
+    const [sender, recipient] = await Promise.all([createUser('keyless-sender'), createUser('keyless-recipient')]);
+    const [{ public_id: recipientPublicId }] = await adminSql()`select public_id from public.profiles where id = ${recipient.id}`;
+    const supabase = await supabaseAs(sender);
+    const answers = await Promise.all(Array.from({ length: 6 }, async () =>
+      succeeded(await supabase.rpc('send_chat_message', { content: 'Are you there?', recipientId: recipientPublicId }), 'a keyless rpc(send_chat_message)') as Sent
+    ));
+    expect(new Set(answers.map((answer) => answer.message.id)).size, 'six sends, six messages').toBe(6);
+    expect(answers.every((answer) => !answer.duplicate)).toBe(true);
+    expect(new Set(answers.map((answer) => answer.conversationId)).size, 'concurrent first messages open one conversation').toBe(1);
+    const [{ count }] = await adminSql()`
+      select count(*)::int as count from public.chat_messages where conversation_id = ${answers[0].conversationId}`;
+    expect(count).toBe(6);
+  });
 });
 
 describe('reading', () => {
@@ -37,7 +53,7 @@ describe('reading', () => {
     const [{ public_id: readerPublicId }] = await adminSql()`select public_id from public.profiles where id = ${reader.id}`;
     const [asReader, asWriter] = await Promise.all([supabaseAs(reader), supabaseAs(writer)]);
     const sendToReader = async (content: string) =>
-      succeeded(await asWriter.rpc('send_chat_message', { message_id: crypto.randomUUID(), content, recipient_id: readerPublicId }), `rpc(send_chat_message) of "${content}"`);
+      succeeded(await asWriter.rpc('send_chat_message', { content, recipientId: readerPublicId }), `rpc(send_chat_message) of "${content}"`);
     const sent: string[] = [];
     for (let index = 0; index < 15; index += 1) {
       const content = `history ${index}`;
@@ -47,15 +63,14 @@ describe('reading', () => {
     const [{ conversation_id: conversationId }] = await adminSql()`
       select conversation_id from private.chat_participants where user_id = ${reader.id} limit 1`;
     const seen: string[] = [];
-    let cursor: { created_at: string; id: string } | undefined;
+    let before: string | undefined;
     for (let page = 0; page < 10; page += 1) {
-      // The cursor is the last row as PostgREST answered it: created_at keeps its microseconds in the JSON text.
-      const rows = succeeded(await asReader.rpc('list_chat_messages', {
-        conversation_id: conversationId, page_size: 4, before_created_at: cursor?.created_at, before_id: cursor?.id,
-      }).select('id, content, created_at'), `rpc(list_chat_messages), page ${page}`);
+      // The cursor is the id of the last row of the previous page: the database resolves it to its place.
+      const rows = succeeded(await asReader.rpc('list_chat_messages', { conversationId, limit: 4, before })
+        .select('id, content'), `rpc(list_chat_messages), page ${page}`);
       if (rows.length === 0) break;
-      seen.push(...rows.map((row) => row.content));
-      cursor = rows[rows.length - 1];
+      seen.push(...rows.map((row) => row.content!));
+      before = rows[rows.length - 1].id!;
       await sendToReader(`live ${page}`);
     }
     expect(seen).toEqual([...sent].reverse());
@@ -67,11 +82,11 @@ describe('the rate limit', () => {
     const [sender, recipient] = await Promise.all([createUser('burst-sender'), createUser('burst-recipient')]);
     const [{ public_id: recipientPublicId }] = await adminSql()`select public_id from public.profiles where id = ${recipient.id}`;
     const supabase = await supabaseAs(sender);
-    const opened = succeeded(await supabase.rpc('send_chat_message', { message_id: crypto.randomUUID(), content: 'hello', recipient_id: recipientPublicId }), 'the first rpc(send_chat_message)') as Sent;
+    const opened = succeeded(await supabase.rpc('send_chat_message', { messageId: crypto.randomUUID(), content: 'hello', recipientId: recipientPublicId }), 'the first rpc(send_chat_message)') as Sent;
     const [{ id: partnerId }] = await adminSql()`
       select id from private.chat_participants where conversation_id = ${opened.conversationId} and user_id = ${recipient.id}`;
     const outcomes = await Promise.all(Array.from({ length: 30 }, async (_, index) => {
-      const { error } = await supabase.rpc('send_chat_message', { message_id: crypto.randomUUID(), content: `burst ${index}`, recipient_id: partnerId });
+      const { error } = await supabase.rpc('send_chat_message', { content: `burst ${index}`, recipientId: partnerId });
       return error ? error.code : 'sent';
     }));
     expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(19);

@@ -87,10 +87,20 @@ describe('the queue', () => {
     expect(matched.status).toBe(200);
     const answer = await matched.json();
     expect(answer).toMatchObject({ status: 'matched', conversationId: expect.any(String), partner: { id: expect.any(String), name: expect.stringMatching(/^Anonymous User #\d{4}$/) } });
+    // Both hear matchFound on their personal topics, in the shape of the answer: { conversationId, partner { id, name } }
+    // (and the broadcast's own id, which realtime.send gives a payload without one).
     const [broadcast] = await adminSql()`
-      select payload from realtime.messages where topic = private.personal_topic(${lonely.id}) and event = 'match_found' order by inserted_at desc limit 1`;
-    expect(broadcast.payload).toMatchObject({ conversation_id: answer.conversationId });
+      select payload from realtime.messages where topic = private.personal_topic(${lonely.id}) and event = 'matchFound' order by inserted_at desc limit 1`;
+    expect(broadcast.payload).toEqual({ id: expect.any(String), conversationId: answer.conversationId, partner: { id: expect.any(String), name: expect.stringMatching(/^Anonymous User #\d{4}$/) } });
     expect(JSON.stringify(broadcast.payload)).not.toContain(listener.id);
+    const [heardByListener] = await adminSql()`
+      select payload from realtime.messages where topic = private.personal_topic(${listener.id}) and event = 'matchFound' order by inserted_at desc limit 1`;
+    expect(heardByListener.payload).toEqual({ id: expect.any(String), conversationId: answer.conversationId, partner: answer.partner });
+    expect(broadcast.payload.partner.id, 'each side hears the other as partner').not.toBe(answer.partner.id);
+    expect(JSON.stringify(heardByListener.payload)).not.toContain(lonely.id);
+    const [{ old }] = await adminSql()`
+      select count(*)::int as old from realtime.messages where topic in (private.personal_topic(${lonely.id}), private.personal_topic(${listener.id})) and event = 'match_found'`;
+    expect(old, 'no event under the old name').toBe(0);
     const status = await app.request('/chat-match', { headers: { authorization: `Bearer ${await tokenFor(lonely)}` } });
     expect(await status.json()).toMatchObject({ status: 'matched', conversationId: answer.conversationId });
   });

@@ -18,7 +18,7 @@ async function groupCreatedBy(prefix: string, memberCap: number | null): Promise
 
 /** rpc(join_group) as `person`, each call its own HTTP request: what it answers, success or refusal. */
 async function answerToJoin(person: TestUser, groupId: string) {
-  return await (await supabaseAs(person)).rpc('join_group', { group_id: groupId });
+  return await (await supabaseAs(person)).rpc('join_group', { groupId });
 }
 
 /** Joins, or fails the test. */
@@ -28,7 +28,7 @@ async function join(person: TestUser, groupId: string): Promise<void> {
 
 /** Leaves, or fails the test. */
 async function leave(person: TestUser, groupId: string): Promise<void> {
-  succeeded(await (await supabaseAs(person)).rpc('leave_group', { group_id: groupId }), `rpc(leave_group) by ${person.identifier}`);
+  succeeded(await (await supabaseAs(person)).rpc('leave_group', { groupId }), `rpc(leave_group) by ${person.identifier}`);
 }
 
 describe('member_count', () => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
   newcomer = await createUser('stats-newcomer');
   // Ten days in a row ending today where the person lives: moods 1..5 twice, Exercise on the good days.
   await adminSql()`
-    insert into public.mood_entries (user_id, entry_date, mood, factors)
+    insert into public.mood_entries (user_id, date, mood, factors)
     select ${tracker.id}, private.local_date(${tracker.id}) - n, 5 - (n % 5), case when n % 5 < 2 then '{Exercise}'::text[] else '{}' end
     from generate_series(0, 9) as n`;
   [{ today }] = await adminSql()<{ today: string }[]>`select private.local_date(${tracker.id})::text as today`;

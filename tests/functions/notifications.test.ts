@@ -33,7 +33,7 @@ type Json = Record<string, unknown>;
 
 async function subscribe(user: TestUser, browser: SimulatedBrowser = push.browser()): Promise<SimulatedBrowser> {
   const { endpoint, keys } = browser.subscription;
-  succeeded(await (await supabaseAs(user)).rpc('register_push_subscription', { endpoint, p256dh: keys.p256dh, auth: keys.auth, user_agent: 'vitest browser' }),
+  succeeded(await (await supabaseAs(user)).rpc('register_push_subscription', { endpoint, keys, userAgent: 'vitest browser' }),
     'rpc(register_push_subscription)');
   return browser;
 }
@@ -86,7 +86,7 @@ describe('POST /notifications/send', () => {
   it('shows the words on the lock screen only when the person turned previews on', async () => {
     const person = await createUser('push-previews');
     const browser = await subscribe(person);
-    succeeded(await (await supabaseAs(person)).from('notification_settings').upsert({ push_previews: true }), 'from(notification_settings).upsert push_previews');
+    succeeded(await (await supabaseAs(person)).rpc('update_notification_settings', { pushPreviews: true } as never), 'rpc(update_notification_settings) pushPreviews');
     expect((await send(serviceKey, { userId: person.id, title: 'Welcome', body: 'Glad you are here' })).status).toBe(201);
     expect(receivedBy(browser)[0].payload).toMatchObject({ title: 'Welcome', body: 'Glad you are here', type: 'system' });
   });
@@ -133,7 +133,7 @@ describe('POST /notifications/send', () => {
     const [{ start, finish, ends }] = await adminSql()<{ start: string; finish: string; ends: Date }[]>`
       select to_char(now() at time zone 'UTC' - interval '1 hour', 'HH24:MI') as start, to_char(now() at time zone 'UTC' + interval '2 hours', 'HH24:MI') as finish,
              date_trunc('minute', now() + interval '2 hours') as ends`;
-    succeeded(await (await supabaseAs(person)).from('notification_settings').upsert({ quiet_hours_start: start, quiet_hours_end: finish }), 'from(notification_settings).upsert quiet hours');
+    succeeded(await (await supabaseAs(person)).rpc('update_notification_settings', { quietHoursStart: start, quietHoursEnd: finish } as never), 'rpc(update_notification_settings) quiet hours');
     const quiet = (await (await send(serviceKey, { userId: person.id, title: 'Later', body: 'Not now' })).json()) as { devices: Json[] };
     expect(quiet.devices).toEqual([{ subscriptionId: expect.any(String), status: 'deferred', at: expect.any(String) }]);
     expect(new Date(quiet.devices[0].at as string).getTime()).toBe(ends.getTime());
@@ -195,9 +195,9 @@ describe('POST /notifications/send', () => {
     push.answer(devices[2], 410);
     const [{ start, finish }] = await sql<{ start: string; finish: string }[]>`
       select to_char(now() at time zone 'UTC' - interval '1 hour', 'HH24:MI') as start, to_char(now() at time zone 'UTC' + interval '3 hours', 'HH24:MI') as finish`;
-    succeeded(await (await supabaseAs(busy)).from('notification_settings').upsert({ quiet_hours_start: start, quiet_hours_end: finish }), 'from(notification_settings).upsert quiet hours');
+    succeeded(await (await supabaseAs(busy)).rpc('update_notification_settings', { quietHoursStart: start, quietHoursEnd: finish } as never), 'rpc(update_notification_settings) quiet hours');
     // The silent client keeps no in-app copy of session updates (the answer used to carry a null id for them).
-    succeeded(await (await supabaseAs(silent)).from('notification_preferences').upsert({ type: 'session_update', push: true, in_app: false }), 'from(notification_preferences).upsert session_update');
+    succeeded(await (await supabaseAs(silent)).from('my_notification_preferences').update({ push: true, inApp: false }).eq('type', 'session_update'), 'from(my_notification_preferences).update session_update');
 
     const token = await tokenFor(therapist);
     const answers: Array<{ status: number; headers: string[]; body: Json }> = [];
@@ -292,7 +292,7 @@ describe('POST /notifications/send', () => {
     await sql`insert into private.therapy_sessions (therapist_id, client_id, starts_at, duration_minutes, session_type, status)
               values (${prober.id}, ${tara.id}, now() + interval '2 days', 50, 'video', 'scheduled')`;
     // name is selected too: PostgREST 12 filters a function's rows only on columns it selects (PostgREST issue 3965).
-    const [listed] = succeeded(await (await supabaseAs(prober)).rpc('list_therapists', { page_size: 100 }).select('id, name').eq('name', 'Dr. Tara Probe'), 'rpc(list_therapists)');
+    const [listed] = succeeded(await (await supabaseAs(prober)).rpc('list_therapists', { limit: 100 }).select('id, name').eq('name', 'Dr. Tara Probe'), 'rpc(list_therapists)');
     expect(listed.id).toBe(tara.id);
     const token = await tokenFor(prober);
     const probe = async (userId: string) => {

@@ -76,7 +76,7 @@ describe('achievements under concurrent triggering events', () => {
     const { time_zone: timeZone } = succeeded(await supabase.from('profiles').select('time_zone').eq('id', person.id).single(), 'from(profiles).select time_zone');
     const today = new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
     const logDay = async (daysAgo: number) =>
-      succeeded(await supabase.from('mood_entries').insert({ entry_date: daysBefore(today, daysAgo), mood: 3 }), `from(mood_entries).insert ${daysAgo} days ago`);
+      succeeded(await supabase.from('mood_entries').insert({ date: daysBefore(today, daysAgo), mood: 3 }), `from(mood_entries).insert ${daysAgo} days ago`);
     await Promise.all(Array.from({ length: 7 }, (_, daysAgo) => logDay(daysAgo)));
     const [streak] = await adminSql()`
       select count(*)::int as unlocks from public.user_achievements where user_id = ${person.id} and achievement_id = 'mood_streak_7'`;
@@ -99,15 +99,14 @@ describe('journal pages while another session writes', () => {
       from generate_series(1, 25) as n`;
     const supabase = await supabaseAs(person);
     const seen: string[] = [];
-    let cursor: { created_at: string; id: string } | undefined;
+    let before: string | undefined;
     for (let page = 0; page < 10; page += 1) {
-      // The cursor is the last row as PostgREST answered it: created_at keeps its microseconds in the JSON text.
-      const rows = succeeded(await supabase.rpc('list_journal_entries', {
-        page_size: 7, before_created_at: cursor?.created_at, before_id: cursor?.id,
-      }).select('id, title, created_at'), `rpc(list_journal_entries), page ${page}`);
+      // The cursor is the last entry's id: the database resolves where it stands.
+      const rows = succeeded(await supabase.rpc('list_journal_entries', { limit: 7, before })
+        .select('id, title'), `rpc(list_journal_entries), page ${page}`);
       if (rows.length === 0) break;
-      seen.push(...rows.map((row) => row.title));
-      cursor = rows[rows.length - 1];
+      seen.push(...rows.map((row) => row.title!));
+      before = rows[rows.length - 1].id!;
       // Another device writes between page loads (each one newer than everything paged so far).
       succeeded(await supabase.from('journal_entries').insert({ title: `Written during page ${page}`, content: 'new', mood: 'happy' }), `from(journal_entries).insert during page ${page}`);
     }
