@@ -473,7 +473,13 @@ isOneToOne: false
                     "createdAt": string,"endedAt": string | null,"id": string,"kind": Database["public"]['Enums']["chat_conversation_kind"],"lastMessage": string | null,"partner": Json | null,"timestamp": string | null,"unreadCount": number | null
                   }
                   ComputedFields: never
-                  Relationships: [
+                  Insert: {
+                           "createdAt"?: string | null,"endedAt"?: string | null,"id"?: string | null,"kind"?: Database["public"]['Enums']["chat_conversation_kind"] | null,"lastMessage"?: string | null,"partner"?: Json | null,"timestamp"?: string | null,"unreadCount"?: number | null
+                         }
+                        Update: {
+                           "createdAt"?: string | null,"endedAt"?: string | null,"id"?: string | null,"kind"?: Database["public"]['Enums']["chat_conversation_kind"] | null,"lastMessage"?: string | null,"partner"?: Json | null,"timestamp"?: string | null,"unreadCount"?: number | null
+                         }
+                        Relationships: [
                     
                   ]
                 },"goal_overview": {
@@ -495,7 +501,13 @@ isOneToOne: false
                     "date": string | null,"description": string,"icon": string,"id": string,"sortOrder": number,"title": string,"unlocked": boolean | null
                   }
                   ComputedFields: never
-                  Relationships: [
+                  Insert: {
+                           "date"?: string | null,"description"?: string | null,"icon"?: string | null,"id"?: string | null,"sortOrder"?: number | null,"title"?: string | null,"unlocked"?: boolean | null
+                         }
+                        Update: {
+                           "date"?: string | null,"description"?: string | null,"icon"?: string | null,"id"?: string | null,"sortOrder"?: number | null,"title"?: string | null,"unlocked"?: boolean | null
+                         }
+                        Relationships: [
                     
                   ]
                 },"my_notification_preferences": {
@@ -503,7 +515,10 @@ isOneToOne: false
                     "inApp": boolean | null,"push": boolean | null,"type": Database["public"]['Enums']["notification_type"] | null
                   }
                   ComputedFields: never
-                  Update: {
+                  Insert: {
+                           "inApp"?: boolean | null,"push"?: boolean | null,"type"?: Database["public"]['Enums']["notification_type"] | null
+                         }
+                        Update: {
                            "inApp"?: boolean | null,"push"?: boolean | null,"type"?: Database["public"]['Enums']["notification_type"] | null
                          }
                         Relationships: [
@@ -514,7 +529,13 @@ isOneToOne: false
                     "pushPreviews": boolean | null,"quietHoursEnd": string | null,"quietHoursStart": string | null,"updatedAt": string | null
                   }
                   ComputedFields: never
-                  Relationships: [
+                  Insert: {
+                           "pushPreviews"?: boolean | null,"quietHoursEnd"?: string | null,"quietHoursStart"?: string | null,"updatedAt"?: string | null
+                         }
+                        Update: {
+                           "pushPreviews"?: boolean | null,"quietHoursEnd"?: string | null,"quietHoursStart"?: string | null,"updatedAt"?: string | null
+                         }
+                        Relationships: [
                     
                   ]
                 },"my_notifications": {
@@ -550,7 +571,13 @@ isOneToOne: false
                     "cancellationReason": string | null,"cancelledAt": string | null,"cancelledBy": Database["public"]['Enums']["therapy_party"] | null,"client": Json | null,"createdAt": string,"duration": number,"endsAt": string,"feedback": string | null,"id": string,"lateCancellation": boolean,"myRole": string | null,"notes": string | null,"rating": number | null,"rescheduledFrom": string | null,"rescheduledTo": string | null,"rescheduleRequestedAt": string | null,"rescheduleRequestNote": string | null,"scheduledAt": string,"status": Database["public"]['Enums']["therapy_session_status"],"therapist": Json | null,"therapistId": string | null,"timing": string | null,"title": string | null,"type": Database["public"]['Enums']["therapy_session_type"]
                   }
                   ComputedFields: never
-                  Relationships: [
+                  Insert: {
+                           "cancellationReason"?: string | null,"cancelledAt"?: string | null,"cancelledBy"?: Database["public"]['Enums']["therapy_party"] | null,"client"?: Json | null,"createdAt"?: string | null,"duration"?: number | null,"endsAt"?: string | null,"feedback"?: string | null,"id"?: string | null,"lateCancellation"?: boolean | null,"myRole"?: string | null,"notes"?: string | null,"rating"?: number | null,"rescheduledFrom"?: string | null,"rescheduledTo"?: string | null,"rescheduleRequestedAt"?: string | null,"rescheduleRequestNote"?: string | null,"scheduledAt"?: string | null,"status"?: Database["public"]['Enums']["therapy_session_status"] | null,"therapist"?: Json | null,"therapistId"?: string | null,"timing"?: string | null,"title"?: string | null,"type"?: Database["public"]['Enums']["therapy_session_type"] | null
+                         }
+                        Update: {
+                           "cancellationReason"?: string | null,"cancelledAt"?: string | null,"cancelledBy"?: Database["public"]['Enums']["therapy_party"] | null,"client"?: Json | null,"createdAt"?: string | null,"duration"?: number | null,"endsAt"?: string | null,"feedback"?: string | null,"id"?: string | null,"lateCancellation"?: boolean | null,"myRole"?: string | null,"notes"?: string | null,"rating"?: number | null,"rescheduledFrom"?: string | null,"rescheduledTo"?: string | null,"rescheduleRequestedAt"?: string | null,"rescheduleRequestNote"?: string | null,"scheduledAt"?: string | null,"status"?: Database["public"]['Enums']["therapy_session_status"] | null,"therapist"?: Json | null,"therapistId"?: string | null,"timing"?: string | null,"title"?: string | null,"type"?: Database["public"]['Enums']["therapy_session_type"] | null
+                         }
+                        Relationships: [
                     {
       foreignKeyName: "therapy_sessions_rescheduled_from_fkey"
       columns: ["rescheduledFrom"]
@@ -570,7 +597,13 @@ isOneToOne: false
                     "date": string | null,"description": string | null,"id": string | null,"occurredAt": string | null,"title": string | null,"type": string | null
                   }
                   ComputedFields: never
-                  Relationships: [
+                  Insert: {
+                           "date"?: string | null,"description"?: string | null,"id"?: string | null,"occurredAt"?: string | null,"title"?: string | null,"type"?: string | null
+                         }
+                        Update: {
+                           "date"?: string | null,"description"?: string | null,"id"?: string | null,"occurredAt"?: string | null,"title"?: string | null,"type"?: string | null
+                         }
+                        Relationships: [
                     
                   ]
                 },"public_profiles": {
@@ -592,26 +625,32 @@ isOneToOne: false
                     "cancelledAt": string | null,"cancelledBy": Database["public"]['Enums']["therapy_party"] | null,"clientDeleted": boolean | null,"createdAt": string | null,"durationMinutes": number | null,"endsAt": string | null,"id": string | null,"isLateCancellation": boolean | null,"rescheduledFrom": string | null,"sessionType": Database["public"]['Enums']["therapy_session_type"] | null,"startsAt": string | null,"status": Database["public"]['Enums']["therapy_session_status"] | null,"statusChangedAt": string | null,"therapistId": string | null,"therapistName": string | null
                   }
                   ComputedFields: never
-                  Relationships: [
+                  Insert: {
+                           "cancelledAt"?: string | null,"cancelledBy"?: Database["public"]['Enums']["therapy_party"] | null,"clientDeleted"?: boolean | null,"createdAt"?: string | null,"durationMinutes"?: number | null,"endsAt"?: string | null,"id"?: string | null,"isLateCancellation"?: boolean | null,"rescheduledFrom"?: string | null,"sessionType"?: Database["public"]['Enums']["therapy_session_type"] | null,"startsAt"?: string | null,"status"?: Database["public"]['Enums']["therapy_session_status"] | null,"statusChangedAt"?: string | null,"therapistId"?: string | null,"therapistName"?: string | null
+                         }
+                        Update: {
+                           "cancelledAt"?: string | null,"cancelledBy"?: Database["public"]['Enums']["therapy_party"] | null,"clientDeleted"?: boolean | null,"createdAt"?: string | null,"durationMinutes"?: number | null,"endsAt"?: string | null,"id"?: string | null,"isLateCancellation"?: boolean | null,"rescheduledFrom"?: string | null,"sessionType"?: Database["public"]['Enums']["therapy_session_type"] | null,"startsAt"?: string | null,"status"?: Database["public"]['Enums']["therapy_session_status"] | null,"statusChangedAt"?: string | null,"therapistId"?: string | null,"therapistName"?: string | null
+                         }
+                        Relationships: [
                     
                   ]
                 }
           }
           Functions: {
             "change_group_message":
-{ Args: { "action": string,"content"?: string,"messageId": string }; Returns: undefined
+{ Args: { "action"?: string,"content"?: string,"messageId"?: string }; Returns: undefined
                            },
 "chat_typing":
-{ Args: { "conversationId": string }; Returns: undefined
+{ Args: { "conversationId"?: string }; Returns: undefined
                            },
 "crisis_support":
 { Args: { "countryCode"?: string }; Returns: Json
                            },
 "delete_chat_message":
-{ Args: { "messageId": string }; Returns: undefined
+{ Args: { "messageId"?: string }; Returns: undefined
                            },
 "edit_chat_message":
-{ Args: { "content": string,"messageId": string }; Returns: undefined
+{ Args: { "content"?: string,"messageId"?: string }; Returns: undefined
                            },
 "export_journal_csv":
 { Args: Record<PropertyKey, never>; Returns: string
@@ -623,19 +662,19 @@ isOneToOne: false
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
 "group_heartbeat":
-{ Args: { "groupId": string }; Returns: undefined
+{ Args: { "groupId"?: string }; Returns: undefined
                            },
 "join_group":
-{ Args: { "groupId": string,"useDisplayName"?: boolean }; Returns: Json
+{ Args: { "groupId"?: string,"useDisplayName"?: boolean }; Returns: Json
                            },
 "leave_chat_conversation":
-{ Args: { "blockPartner"?: boolean,"conversationId": string }; Returns: undefined
+{ Args: { "blockPartner"?: boolean,"conversationId"?: string }; Returns: undefined
                            },
 "leave_group":
-{ Args: { "groupId": string }; Returns: Json
+{ Args: { "groupId"?: string }; Returns: Json
                            },
 "list_chat_messages":
-{ Args: { "before"?: string,"conversationId": string,"limit"?: number }; Returns: Database["public"]['CompositeTypes']["chat_message_item"][]
+{ Args: { "before"?: string,"conversationId"?: string,"limit"?: number }; Returns: Database["public"]['CompositeTypes']["chat_message_item"][]
                           SetofOptions: {
         from: "*"
         to: "chat_message_item"
@@ -643,17 +682,17 @@ isOneToOne: false
         isSetofReturn: true
       } },
 "list_group_join_requests":
-{ Args: { "groupId": string }; Returns: {
+{ Args: { "groupId"?: string }; Returns: {
               "memberId": string,"name": string,"requestedAt": string
             }[]
                            },
 "list_group_members":
-{ Args: { "groupId": string }; Returns: {
+{ Args: { "groupId"?: string }; Returns: {
               "isMe": boolean,"memberId": string,"name": string,"online": boolean,"role": Database["public"]['Enums']["group_member_role"]
             }[]
                            },
 "list_group_messages":
-{ Args: { "before"?: string,"groupId": string,"limit"?: number }; Returns: Database["public"]['CompositeTypes']["group_message_item"][]
+{ Args: { "before"?: string,"groupId"?: string,"limit"?: number }; Returns: Database["public"]['CompositeTypes']["group_message_item"][]
                           SetofOptions: {
         from: "*"
         to: "group_message_item"
@@ -688,10 +727,10 @@ isOneToOne: false
 { Args: Record<PropertyKey, never>; Returns: number
                            },
 "mark_chat_read":
-{ Args: { "messageId": string }; Returns: undefined
+{ Args: { "messageId"?: string }; Returns: undefined
                            },
 "moderate_group_member":
-{ Args: { "action": string,"groupId": string,"memberId": string,"mutedUntil"?: string }; Returns: Json
+{ Args: { "action"?: string,"groupId"?: string,"memberId"?: string,"mutedUntil"?: string }; Returns: Json
                            },
 "moderation_chat_reports":
 { Args: { "includeResolved"?: boolean,"limit"?: number }; Returns: {
@@ -704,40 +743,40 @@ isOneToOne: false
             }[]
                            },
 "moderation_remove_chat_message":
-{ Args: { "messageId": string }; Returns: undefined
+{ Args: { "messageId"?: string }; Returns: undefined
                            },
 "mood_statistics":
 { Args: { "asOf"?: string,"from"?: string,"to"?: string }; Returns: Json
                            },
 "rate_chat_conversation":
-{ Args: { "comment"?: string,"conversationId": string,"stars": number }; Returns: undefined
+{ Args: { "comment"?: string,"conversationId"?: string,"stars"?: number }; Returns: undefined
                            },
 "register_push_subscription":
-{ Args: { "endpoint": string,"expirationTime"?: number,"keys": Json,"userAgent"?: string }; Returns: string
+{ Args: { "endpoint"?: string,"expirationTime"?: number,"keys"?: Json,"userAgent"?: string }; Returns: string
                            },
 "report_chat_participant":
-{ Args: { "description"?: string,"messageIds"?: (string)[],"participantId": string,"reason": Database["public"]['Enums']["chat_report_reason"] }; Returns: string
+{ Args: { "description"?: string,"messageIds"?: (string)[],"participantId"?: string,"reason"?: Database["public"]['Enums']["chat_report_reason"] }; Returns: string
                            },
 "rsvp_group_session":
-{ Args: { "attending"?: boolean,"sessionId": string }; Returns: number
+{ Args: { "attending"?: boolean,"sessionId"?: string }; Returns: number
                            },
 "schedule_group_session":
-{ Args: { "durationMinutes"?: number,"groupId": string,"startsAt": string,"title": string }; Returns: string
+{ Args: { "durationMinutes"?: number,"groupId"?: string,"startsAt"?: string,"title"?: string }; Returns: string
                            },
 "send_chat_message":
-{ Args: { "content": string,"countryCode"?: string,"isAnonymous"?: boolean,"messageId"?: string,"recipientId": string }; Returns: Json
+{ Args: { "content"?: string,"countryCode"?: string,"isAnonymous"?: boolean,"messageId"?: string,"recipientId"?: string }; Returns: Json
                            },
 "send_group_message":
-{ Args: { "content": string,"countryCode"?: string,"groupId": string,"messageId"?: string }; Returns: Json
+{ Args: { "content"?: string,"countryCode"?: string,"groupId"?: string,"messageId"?: string }; Returns: Json
                            },
 "set_account_active":
-{ Args: { "active": boolean,"userId": string }; Returns: undefined
+{ Args: { "active"?: boolean,"userId"?: string }; Returns: undefined
                            },
 "set_user_role":
-{ Args: { "role": Database["public"]['Enums']["app_role"],"userId": string }; Returns: undefined
+{ Args: { "role"?: Database["public"]['Enums']["app_role"],"userId"?: string }; Returns: undefined
                            },
 "toggle_journal_favorite":
-{ Args: { "id": string }; Returns: Database["public"]['CompositeTypes']["journal_entry_item"]
+{ Args: { "id"?: string }; Returns: Database["public"]['CompositeTypes']["journal_entry_item"]
                           SetofOptions: {
         from: "*"
         to: "journal_entry_item"

@@ -15,6 +15,27 @@
 --   `update_privacy_settings` takes the seed's privacy body as it is, not wrapped.
 -- - Achievements and the timeline answer `sortOrder` and `occurredAt`.
 
+-- Arguments -----------------------------------------------------------------------------------------------------------
+
+-- PostgREST finds a function by the names of the arguments sent: one left out of a call whose parameter has no default
+-- is "function not found" (PGRST202, a 404), which tells the person nothing about what to send. Every parameter of the
+-- API's functions has a default, and a required one is checked here, so its absence is a 400 naming it.
+create function private.require_argument(argument anyelement, name text)
+returns void
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if argument is null then
+    raise exception '% is required', name using errcode = 'PT400';
+  end if;
+end;
+$$;
+comment on function private.require_argument(anyelement, text) is 'Raises 400 "<name> is required" when the argument is null.';
+revoke execute on function private.require_argument(anyelement, text) from public, anon;
+grant execute on function private.require_argument(anyelement, text) to authenticated, service_role;
+
 -- Mood ---------------------------------------------------------------------------------------------------------------
 
 alter table public.mood_entries rename column entry_date to date;
@@ -128,7 +149,7 @@ begin
 end;
 $$;
 revoke execute on function private.mood_statistics(date, date, timestamptz) from public, anon;
-grant execute on function private.mood_statistics(date, date, timestamptz) to authenticated;
+grant execute on function private.mood_statistics(date, date, timestamptz) to authenticated, service_role;
 
 -- The API's names, some of them SQL keywords ("limit", "offset", "from", "to"), which plpgsql_check refuses as
 -- plpgsql parameter names: the API function is SQL and passes them on to the implementation.
@@ -273,7 +294,7 @@ begin
 end;
 $$;
 revoke execute on function private.list_journal_entries(public.journal_mood, text[], boolean, date, date, text, public.search_language, boolean, integer, uuid) from public, anon;
-grant execute on function private.list_journal_entries(public.journal_mood, text[], boolean, date, date, text, public.search_language, boolean, integer, uuid) to authenticated;
+grant execute on function private.list_journal_entries(public.journal_mood, text[], boolean, date, date, text, public.search_language, boolean, integer, uuid) to authenticated, service_role;
 
 -- The API's names, some of them SQL keywords ("limit", "offset", "from", "to"), which plpgsql_check refuses as
 -- plpgsql parameter names: the API function is SQL and passes them on to the implementation.
@@ -302,7 +323,7 @@ revoke execute on function public.list_journal_entries(public.journal_mood, text
 grant execute on function public.list_journal_entries(public.journal_mood, text[], boolean, date, date, text, public.search_language, boolean, integer, uuid) to authenticated;
 
 drop function public.toggle_journal_favorite(uuid);
-create function public.toggle_journal_favorite(id uuid)
+create function public.toggle_journal_favorite(id uuid default null)
 returns public.journal_entry_item
 language plpgsql
 set search_path = ''
@@ -310,6 +331,7 @@ as $$
 declare
   toggled public.journal_entry_item;
 begin
+  perform private.require_argument(id, 'id');
   update public.journal_entries as e set is_favorite = not e.is_favorite
   where e.id = toggle_journal_favorite.id
   returning e.id, e.title, e.content, e.mood, e.tags, e.created_at, e.is_favorite, e.language, e.updated_at into toggled;
@@ -325,6 +347,9 @@ revoke execute on function public.toggle_journal_favorite(uuid) from public, ano
 grant execute on function public.toggle_journal_favorite(uuid) to authenticated;
 
 -- Goals --------------------------------------------------------------------------------------------------------------
+
+-- numeric admits NaN, which passes `target > 0` (NaN sorts above every number) and showed as 100 % done.
+alter table public.goals add constraint goals_target_is_a_number check (target <> 'NaN'::numeric);
 
 -- Sets a goal's `current` as the seed's PUT does, keeping the progress log the streak is read from: a higher value
 -- logs the difference today; a lower one takes back the newest logs until the sum is at most the value, then logs
@@ -519,6 +544,9 @@ begin
     location = new.location, occupation = new.occupation, bio = new.bio, interests = new.interests,
     time_zone = new."timeZone", is_listener = new."isListener"
   where p.id = old.id;
+  if new."privacySettings" is null or jsonb_typeof(new."privacySettings") <> 'object' then
+    raise exception 'privacySettings must be an object of the settings to change' using errcode = 'PT400';
+  end if;
   if new."privacySettings" is distinct from old."privacySettings" then
     -- Only the keys that changed, so a client echoing the object it read changes nothing else.
     perform public.update_privacy_settings(coalesce((

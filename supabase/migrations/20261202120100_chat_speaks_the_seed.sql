@@ -6,6 +6,34 @@
 -- Every chat RPC takes camelCase parameters, and Realtime events are the seed's `newMessage` and camelCase names.
 -- The database's own names stay inside it.
 
+-- isAnonymous says what the partner sees: whether the alias shown is the person's name. It was the sender's request
+-- (talk openly or not), which differs whenever the name could not be shown (anonymous mode, no name, or a new
+-- identity still waiting for its listing hour), so "isAnonymous: false" beside a pseudonym told the partner which of
+-- those it was. Decided once, when the alias is, like the alias.
+alter table private.chat_participants add column shows_name boolean not null default false;
+comment on column private.chat_participants.shows_name is
+  'The alias is the person''s listed name (not a pseudonym), as decided when it was given: the seed''s isAnonymous is its negation.';
+update private.chat_participants as p set shows_name = true
+where not p.is_anonymous and p.alias not like 'Anonymous User #%';
+
+create function private.decide_chat_participant_shows_name()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  new.shows_name := not new.is_anonymous and exists (
+    select 1 from private.profile_cards as c
+    where c.profile_id = new.user_id and not c.is_pseudonym and c.listed_from <= now() and c.display_name = new.alias);
+  return new;
+end;
+$$;
+revoke execute on function private.decide_chat_participant_shows_name() from public, anon, authenticated;
+create trigger chat_participants_decide_shows_name
+  before insert on private.chat_participants
+  for each row execute function private.decide_chat_participant_shows_name();
+
 -- One message, as every reader gets it: a type, so that the page, the answer to a send and the Realtime payload
 -- cannot drift apart. `viewer` is the participant reading (isMine is theirs).
 create type public.chat_message_item as (
@@ -31,7 +59,7 @@ set search_path = ''
 as $$
   select message.id, message.conversation_id, message.content,
          jsonb_build_object('id', sender.id, 'name', sender.alias),
-         message.created_at, sender.is_anonymous, message.sender_id = viewer, message.edited_at,
+         message.created_at, not sender.shows_name, message.sender_id = viewer, message.edited_at,
          message.deleted_at is not null or message.removed_at is not null
   from private.chat_participants as sender
   where sender.id = message.sender_id;
@@ -71,7 +99,7 @@ grant select on public.chat_conversation_list to authenticated;
 grant select, references, trigger on public.chat_conversation_list to service_role;
 
 drop function public.list_chat_messages(uuid, integer, timestamptz, uuid);
-create function private.list_chat_messages("conversationId" uuid, page_size integer default 50, before uuid default null)
+create function private.list_chat_messages("conversationId" uuid default null, page_size integer default 50, before uuid default null)
 returns setof public.chat_message_item
 language plpgsql
 stable
@@ -81,6 +109,7 @@ declare
   me uuid := private.chat_caller_participant_id("conversationId");
   cursor_message public.chat_messages;
 begin
+  perform private.require_argument("conversationId", 'conversationId');
   if me is null then
     raise exception 'No such conversation' using errcode = 'PT404';
   end if;
@@ -101,11 +130,11 @@ begin
 end;
 $$;
 revoke execute on function private.list_chat_messages(uuid, integer, uuid) from public, anon;
-grant execute on function private.list_chat_messages(uuid, integer, uuid) to authenticated;
+grant execute on function private.list_chat_messages(uuid, integer, uuid) to authenticated, service_role;
 
 -- The API's names, some of them SQL keywords ("limit", "offset", "from", "to"), which plpgsql_check refuses as
 -- plpgsql parameter names: the API function is SQL and passes them on to the implementation.
-create function public.list_chat_messages("conversationId" uuid, "limit" integer default 50, before uuid default null)
+create function public.list_chat_messages("conversationId" uuid default null, "limit" integer default 50, before uuid default null)
 returns setof public.chat_message_item
 language sql
 stable
@@ -121,13 +150,7 @@ grant execute on function public.list_chat_messages(uuid, integer, uuid) to auth
 -- Sending -------------------------------------------------------------------------------------------------------------
 
 drop function public.send_chat_message(uuid, text, uuid, boolean, text);
-create function public.send_chat_message(
-  content text,
-  "recipientId" uuid,
-  "isAnonymous" boolean default true,
-  "messageId" uuid default null,
-  "countryCode" text default null
-)
+create function public.send_chat_message(content text default null, "recipientId" uuid default null, "isAnonymous" boolean default true, "messageId" uuid default null, "countryCode" text default null)
 returns jsonb
 language plpgsql
 set search_path = ''
@@ -140,9 +163,8 @@ declare
   existing public.chat_messages;
   sent public.chat_messages;
 begin
-  if "recipientId" is null then
-    raise exception 'recipientId is required' using errcode = 'PT400';
-  end if;
+  perform private.require_argument(content, 'content');
+  perform private.require_argument("recipientId", 'recipientId');
   perform private.check_message_content(content);
   -- A retry of a message already sent answers the original.
   select m.* into existing from public.chat_messages as m where m.id = stored_id;
@@ -197,7 +219,7 @@ grant execute on function private.chat_send_answer(public.chat_messages, boolean
 -- The other chat calls, with camelCase parameters ----------------------------------------------------------------------
 
 drop function public.mark_chat_read(uuid);
-create function public.mark_chat_read("messageId" uuid)
+create function public.mark_chat_read("messageId" uuid default null)
 returns void
 language plpgsql
 set search_path = ''
@@ -205,6 +227,7 @@ as $$
 declare
   read_message public.chat_messages;
 begin
+  perform private.require_argument("messageId", 'messageId');
   select m.* into read_message from public.chat_messages as m where m.id = "messageId";
   if read_message.id is null then
     raise exception 'No such message' using errcode = 'PT404';
@@ -218,12 +241,14 @@ revoke execute on function public.mark_chat_read(uuid) from public, anon;
 grant execute on function public.mark_chat_read(uuid) to authenticated;
 
 drop function public.edit_chat_message(uuid, text);
-create function public.edit_chat_message("messageId" uuid, content text)
+create function public.edit_chat_message("messageId" uuid default null, content text default null)
 returns void
 language plpgsql
 set search_path = ''
 as $$
 begin
+  perform private.require_argument("messageId", 'messageId');
+  perform private.require_argument(content, 'content');
   perform private.check_message_content(content);
   update public.chat_messages as m set content = edit_chat_message.content where m.id = "messageId";
   if not found then
@@ -237,12 +262,13 @@ revoke execute on function public.edit_chat_message(uuid, text) from public, ano
 grant execute on function public.edit_chat_message(uuid, text) to authenticated;
 
 drop function public.delete_chat_message(uuid);
-create function public.delete_chat_message("messageId" uuid)
+create function public.delete_chat_message("messageId" uuid default null)
 returns void
 language plpgsql
 set search_path = ''
 as $$
 begin
+  perform private.require_argument("messageId", 'messageId');
   update public.chat_messages as m set deleted_at = now() where m.id = "messageId";
   if not found then
     raise exception 'No such message of yours' using errcode = 'PT404';
@@ -255,7 +281,7 @@ revoke execute on function public.delete_chat_message(uuid) from public, anon;
 grant execute on function public.delete_chat_message(uuid) to authenticated;
 
 drop function public.leave_chat_conversation(uuid, boolean);
-create function public.leave_chat_conversation("conversationId" uuid, "blockPartner" boolean default false)
+create function public.leave_chat_conversation("conversationId" uuid default null, "blockPartner" boolean default false)
 returns void
 language plpgsql
 security definer
@@ -265,6 +291,7 @@ declare
   me private.chat_participants;
   partner_user uuid;
 begin
+  perform private.require_argument("conversationId", 'conversationId');
   select p.* into me from private.chat_participants as p
   where p.conversation_id = "conversationId" and p.user_id = auth.uid() and p.delivered_at is not null;
   if me.id is null then
@@ -290,7 +317,7 @@ revoke execute on function public.leave_chat_conversation(uuid, boolean) from pu
 grant execute on function public.leave_chat_conversation(uuid, boolean) to authenticated;
 
 drop function public.report_chat_participant(uuid, public.chat_report_reason, text, uuid[]);
-create function public.report_chat_participant("participantId" uuid, reason public.chat_report_reason, description text default null, "messageIds" uuid[] default '{}')
+create function public.report_chat_participant("participantId" uuid default null, reason public.chat_report_reason default null, description text default null, "messageIds" uuid[] default '{}')
 returns uuid
 language plpgsql
 security definer
@@ -302,6 +329,8 @@ declare
   report_id uuid;
   attached_ids uuid[] := coalesce("messageIds", '{}');
 begin
+  perform private.require_argument("participantId", 'participantId');
+  perform private.require_argument(reason, 'reason');
   if reason is null then
     raise exception 'A reason is required' using errcode = 'PT400';
   end if;
@@ -365,7 +394,7 @@ begin
 end;
 $$;
 revoke execute on function private.moderation_chat_reports(boolean, integer) from public, anon;
-grant execute on function private.moderation_chat_reports(boolean, integer) to authenticated;
+grant execute on function private.moderation_chat_reports(boolean, integer) to authenticated, service_role;
 
 -- The API's names, some of them SQL keywords ("limit", "offset", "from", "to"), which plpgsql_check refuses as
 -- plpgsql parameter names: the API function is SQL and passes them on to the implementation.
@@ -383,13 +412,14 @@ revoke execute on function public.moderation_chat_reports(boolean, integer) from
 grant execute on function public.moderation_chat_reports(boolean, integer) to authenticated;
 
 drop function public.moderation_remove_chat_message(uuid);
-create function public.moderation_remove_chat_message("messageId" uuid)
+create function public.moderation_remove_chat_message("messageId" uuid default null)
 returns void
 language plpgsql
 security definer
 set search_path = ''
 as $$
 begin
+  perform private.require_argument("messageId", 'messageId');
   perform private.require_admin();
   -- Moderators act on what was reported, not on any message they can name.
   if not exists (select 1 from private.chat_reports as r where "messageId" = any (r.message_ids) and r.resolved_at is null) then
@@ -406,7 +436,7 @@ revoke execute on function public.moderation_remove_chat_message(uuid) from publ
 grant execute on function public.moderation_remove_chat_message(uuid) to authenticated;
 
 drop function public.rate_chat_conversation(uuid, integer, text);
-create function public.rate_chat_conversation("conversationId" uuid, stars integer, comment text default null)
+create function public.rate_chat_conversation("conversationId" uuid default null, stars integer default null, comment text default null)
 returns void
 language plpgsql
 security definer
@@ -415,6 +445,8 @@ as $$
 declare
   me uuid := private.chat_caller_participant_id("conversationId");
 begin
+  perform private.require_argument("conversationId", 'conversationId');
+  perform private.require_argument(stars, 'stars');
   if me is null then
     raise exception 'No such conversation' using errcode = 'PT404';
   end if;
@@ -437,7 +469,7 @@ revoke execute on function public.rate_chat_conversation(uuid, integer, text) fr
 grant execute on function public.rate_chat_conversation(uuid, integer, text) to authenticated;
 
 drop function public.chat_typing(uuid);
-create function public.chat_typing("conversationId" uuid)
+create function public.chat_typing("conversationId" uuid default null)
 returns void
 language plpgsql
 security definer
@@ -447,6 +479,7 @@ declare
   me private.chat_participants;
   partner private.chat_participants;
 begin
+  perform private.require_argument("conversationId", 'conversationId');
   select p.* into me from private.chat_participants as p
   join public.chat_conversations as c on c.id = p.conversation_id and c.ended_at is null
   where p.conversation_id = "conversationId" and p.user_id = auth.uid() and p.delivered_at is not null and p.left_at is null;

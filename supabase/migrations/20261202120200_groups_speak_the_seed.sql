@@ -38,6 +38,20 @@ begin
 end;
 $$;
 
+-- A departed member's messages lose their name: they are anonymous from then on, as the backfill above reads them.
+create or replace function private.forget_departed_group_sender()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.sender_name := '[former member]';
+  new.sender_handle := null;
+  new.sender_is_anonymous := true;
+  return new;
+end;
+$$;
+
 create type public.group_message_item as (
   id uuid,
   "groupId" uuid,
@@ -71,7 +85,7 @@ revoke execute on function private.group_message_item(public.group_messages, uui
 grant execute on function private.group_message_item(public.group_messages, uuid) to authenticated;
 
 drop function public.list_group_messages(uuid, integer, timestamptz, uuid);
-create function private.list_group_messages("groupId" uuid, page_size integer default 50, before uuid default null)
+create function private.list_group_messages("groupId" uuid default null, page_size integer default 50, before uuid default null)
 returns setof public.group_message_item
 language plpgsql
 stable
@@ -83,6 +97,7 @@ declare
                      where m.group_id = "groupId" and m.user_id = auth.uid() and m.status = 'active');
   cursor_message public.group_messages;
 begin
+  perform private.require_argument("groupId", 'groupId');
   if my_member is null then
     raise exception 'No such group membership' using errcode = 'PT404';
   end if;
@@ -103,11 +118,11 @@ begin
 end;
 $$;
 revoke execute on function private.list_group_messages(uuid, integer, uuid) from public, anon;
-grant execute on function private.list_group_messages(uuid, integer, uuid) to authenticated;
+grant execute on function private.list_group_messages(uuid, integer, uuid) to authenticated, service_role;
 
 -- The API's names, some of them SQL keywords ("limit", "offset", "from", "to"), which plpgsql_check refuses as
 -- plpgsql parameter names: the API function is SQL and passes them on to the implementation.
-create function public.list_group_messages("groupId" uuid, "limit" integer default 50, before uuid default null)
+create function public.list_group_messages("groupId" uuid default null, "limit" integer default 50, before uuid default null)
 returns setof public.group_message_item
 language sql
 stable
@@ -121,7 +136,7 @@ revoke execute on function public.list_group_messages(uuid, integer, uuid) from 
 grant execute on function public.list_group_messages(uuid, integer, uuid) to authenticated;
 
 drop function public.send_group_message(uuid, uuid, text, text);
-create function public.send_group_message("groupId" uuid, content text, "messageId" uuid default null, "countryCode" text default null)
+create function public.send_group_message("groupId" uuid default null, content text default null, "messageId" uuid default null, "countryCode" text default null)
 returns jsonb
 language plpgsql
 security definer
@@ -135,6 +150,8 @@ declare
   -- The client's idempotency key; without one, every call is a new message.
   stored_id uuid := private.group_message_id_for(coalesce("messageId", gen_random_uuid()));
 begin
+  perform private.require_argument("groupId", 'groupId');
+  perform private.require_argument(content, 'content');
   perform private.check_message_content(content);
   perform private.check_chat_send_rate();
   select m.* into me from private.group_members as m
@@ -275,7 +292,7 @@ begin
 end;
 $$;
 revoke execute on function private.list_groups(text, text, boolean, integer, integer) from public, anon;
-grant execute on function private.list_groups(text, text, boolean, integer, integer) to authenticated;
+grant execute on function private.list_groups(text, text, boolean, integer, integer) to authenticated, service_role;
 
 -- The API's names, some of them SQL keywords ("limit", "offset", "from", "to"), which plpgsql_check refuses as
 -- plpgsql parameter names: the API function is SQL and passes them on to the implementation.
@@ -301,7 +318,7 @@ grant execute on function public.list_groups(text, text, boolean, integer, integ
 -- The rest, with camelCase parameters and answers ----------------------------------------------------------------------
 
 drop function public.change_group_message(uuid, text, text);
-create function public.change_group_message("messageId" uuid, action text, content text DEFAULT NULL::text)
+create function public.change_group_message("messageId" uuid default null, action text default null, content text DEFAULT NULL::text)
  RETURNS void
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -312,6 +329,8 @@ declare
   me private.group_members;
   moderates boolean;
 begin
+  perform private.require_argument("messageId", 'messageId');
+  perform private.require_argument(action, 'action');
   select m.* into target from public.group_messages as m where m.id = "messageId";
   if target.id is null or private.group_role_of_caller(target.group_id) is null and (select private.caller_role()) is distinct from 'admin' then
     raise exception 'No such message' using errcode = 'PT404';
@@ -378,13 +397,14 @@ revoke execute on function public.change_group_message(uuid, text, text) from pu
 grant execute on function public.change_group_message(uuid, text, text) to authenticated;
 
 drop function public.group_heartbeat(uuid);
-create function public.group_heartbeat("groupId" uuid)
+create function public.group_heartbeat("groupId" uuid default null)
  RETURNS void
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
 AS $function$
 begin
+  perform private.require_argument("groupId", 'groupId');
   update private.group_members as m set last_seen_at = now()
   where m.group_id = "groupId" and m.user_id = auth.uid() and m.status = 'active';
   if not found then
@@ -398,7 +418,7 @@ revoke execute on function public.group_heartbeat(uuid) from public, anon;
 grant execute on function public.group_heartbeat(uuid) to authenticated;
 
 drop function public.join_group(uuid, boolean);
-create function public.join_group("groupId" uuid, "useDisplayName" boolean DEFAULT false)
+create function public.join_group("groupId" uuid default null, "useDisplayName" boolean DEFAULT false)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -408,6 +428,7 @@ declare
   target public.support_groups;
   existing private.group_members;
 begin
+  perform private.require_argument("groupId", 'groupId');
   if not private.caller_may_browse_people() then
     raise exception 'Sign in with an account to join groups' using errcode = 'PT403';
   end if;
@@ -442,7 +463,7 @@ revoke execute on function public.join_group(uuid, boolean) from public, anon;
 grant execute on function public.join_group(uuid, boolean) to authenticated;
 
 drop function public.leave_group(uuid);
-create function public.leave_group("groupId" uuid)
+create function public.leave_group("groupId" uuid default null)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -451,6 +472,7 @@ AS $function$
 declare
   mine private.group_members;
 begin
+  perform private.require_argument("groupId", 'groupId');
   -- The group row first, then the membership: the same order as joining and moderation, so they queue, never deadlock.
   perform 1 from public.support_groups as g where g.id = "groupId" for update;
   select m.* into mine from private.group_members as m where m.group_id = "groupId" and m.user_id = auth.uid() for update;
@@ -471,13 +493,14 @@ revoke execute on function public.leave_group(uuid) from public, anon;
 grant execute on function public.leave_group(uuid) to authenticated;
 
 drop function public.list_group_join_requests(uuid);
-create function public.list_group_join_requests("groupId" uuid)
+create function public.list_group_join_requests("groupId" uuid default null)
  RETURNS TABLE("memberId" uuid, name text, "requestedAt" timestamp with time zone)
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
 begin
+  perform private.require_argument("groupId", 'groupId');
   if not private.caller_moderates_group("groupId") then
     raise exception 'Only this group''s moderators can do this' using errcode = 'PT403';
   end if;
@@ -497,13 +520,14 @@ revoke execute on function public.list_group_join_requests(uuid) from public, an
 grant execute on function public.list_group_join_requests(uuid) to authenticated;
 
 drop function public.list_group_members(uuid);
-create function public.list_group_members("groupId" uuid)
+create function public.list_group_members("groupId" uuid default null)
  RETURNS TABLE("memberId" uuid, name text, role group_member_role, online boolean, "isMe" boolean)
  LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
 begin
+  perform private.require_argument("groupId", 'groupId');
   if private.group_role_of_caller("groupId") is null then
     raise exception 'No such group membership' using errcode = 'PT404';
   end if;
@@ -529,7 +553,7 @@ revoke execute on function public.list_group_members(uuid) from public, anon;
 grant execute on function public.list_group_members(uuid) to authenticated;
 
 drop function public.moderate_group_member(uuid, uuid, text, timestamptz);
-create function public.moderate_group_member("groupId" uuid, "memberId" uuid, action text, "mutedUntil" timestamp with time zone DEFAULT NULL::timestamp with time zone)
+create function public.moderate_group_member("groupId" uuid default null, "memberId" uuid default null, action text default null, "mutedUntil" timestamp with time zone DEFAULT NULL::timestamp with time zone)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -546,6 +570,9 @@ declare
   -- them as they are now).
   answer jsonb := jsonb_build_object('memberId', "memberId", 'action', action);
 begin
+  perform private.require_argument("groupId", 'groupId');
+  perform private.require_argument("memberId", 'memberId');
+  perform private.require_argument(action, 'action');
   select g.* into group_row from public.support_groups as g where g.id = "groupId" for update;
   -- Read after the lock: a moderator demoted at this moment has no power left.
   my_role := private.group_role_of_caller("groupId");
@@ -638,7 +665,7 @@ revoke execute on function public.moderate_group_member(uuid, uuid, text, timest
 grant execute on function public.moderate_group_member(uuid, uuid, text, timestamptz) to authenticated;
 
 drop function public.rsvp_group_session(uuid, boolean);
-create function public.rsvp_group_session("sessionId" uuid, attending boolean DEFAULT true)
+create function public.rsvp_group_session("sessionId" uuid default null, attending boolean DEFAULT true)
  RETURNS integer
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -648,6 +675,7 @@ declare
   target public.group_sessions;
   member uuid;
 begin
+  perform private.require_argument("sessionId", 'sessionId');
   select s.* into target from public.group_sessions as s where s.id = "sessionId";
   member := (select m.id from private.group_members as m where m.group_id = target.group_id and m.user_id = auth.uid() and m.status = 'active');
   if target.id is null or member is null then
@@ -670,7 +698,7 @@ revoke execute on function public.rsvp_group_session(uuid, boolean) from public,
 grant execute on function public.rsvp_group_session(uuid, boolean) to authenticated;
 
 drop function public.schedule_group_session(uuid, text, timestamptz, integer);
-create function public.schedule_group_session("groupId" uuid, title text, "startsAt" timestamp with time zone, "durationMinutes" integer DEFAULT 60)
+create function public.schedule_group_session("groupId" uuid default null, title text default null, "startsAt" timestamp with time zone default null, "durationMinutes" integer DEFAULT 60)
  RETURNS uuid
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -680,6 +708,9 @@ declare
   session_id uuid;
   host private.group_members;
 begin
+  perform private.require_argument("groupId", 'groupId');
+  perform private.require_argument(title, 'title');
+  perform private.require_argument("startsAt", 'startsAt');
   if not private.caller_moderates_group("groupId") then
     raise exception 'Only this group''s moderators can do this' using errcode = 'PT403';
   end if;

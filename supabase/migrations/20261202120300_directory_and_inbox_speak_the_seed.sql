@@ -32,7 +32,7 @@ begin
     return null;
   end if;
   if octet_length(wanted) > 200 then
-    raise exception 'specialty is at most 200 characters' using errcode = 'PT400';
+    raise exception 'specialty is at most 200 bytes' using errcode = 'PT400';
   end if;
   -- Labels or codes, by commas or ampersands. A label may hold an ampersand itself ("Trauma & PTSD"), so the longest
   -- run of words that names a specialty is taken first: "Anxiety & Grief & Loss" is Anxiety and Grief & Loss.
@@ -72,8 +72,9 @@ as $$
   limit 1;
 $$;
 
--- Whether the caller may book this therapist: they take new clients, or the caller already is one (as assert_bookable
--- decides it). Definer: sessions are private.
+-- Whether the caller may book this therapist, as book_therapy_session and assert_bookable decide it: a full account
+-- (not an anonymous sign-in), not the therapist themselves, and the therapist takes new clients or the caller already
+-- is one. Definer: sessions are private.
 create function private.caller_may_book_with(therapist_id uuid)
 returns boolean
 language sql
@@ -81,10 +82,12 @@ stable
 security definer
 set search_path = ''
 as $$
-  select exists (select 1 from public.therapists as t where t.id = caller_may_book_with.therapist_id and t.accepting_new_clients)
-      or exists (select 1 from private.therapy_sessions as s
-                 where s.therapist_id = caller_may_book_with.therapist_id and s.client_id = (select auth.uid())
-                   and s.status in ('scheduled', 'confirmed', 'completed'));
+  select private.caller_may_browse_people()
+     and caller_may_book_with.therapist_id is distinct from (select auth.uid())
+     and (exists (select 1 from public.therapists as t where t.id = caller_may_book_with.therapist_id and t.accepting_new_clients)
+          or exists (select 1 from private.therapy_sessions as s
+                     where s.therapist_id = caller_may_book_with.therapist_id and s.client_id = (select auth.uid())
+                       and s.status in ('scheduled', 'confirmed', 'completed')));
 $$;
 revoke execute on function private.caller_may_book_with(uuid) from public, anon;
 grant execute on function private.caller_may_book_with(uuid) to authenticated;
@@ -160,7 +163,7 @@ begin
 end;
 $$;
 revoke execute on function private.list_therapists(text, integer, text, public.therapy_session_type, integer, uuid) from public, anon;
-grant execute on function private.list_therapists(text, integer, text, public.therapy_session_type, integer, uuid) to authenticated;
+grant execute on function private.list_therapists(text, integer, text, public.therapy_session_type, integer, uuid) to authenticated, service_role;
 
 -- The API's names, some of them SQL keywords ("limit", "offset", "from", "to"), which plpgsql_check refuses as
 -- plpgsql parameter names: the API function is SQL and passes them on to the implementation.
@@ -219,7 +222,7 @@ stable
 set search_path = ''
 as $$
   select jsonb_build_object(
-    'format', 'healspace-export/1',
+    'format', 'healspace-export/2', -- 2: camelCase keys throughout (issue 16)
     'exportedAt', now(),
     'userId', auth.uid(),
     'profile', (select to_jsonb(mine) from public.my_profile as mine),
@@ -344,6 +347,13 @@ begin
   if bad_key is not null then
     raise exception '% must be a time of day, HH:MM, or null', bad_key using errcode = 'PT400';
   end if;
+  if (settings ? 'quietHoursStart') <> (settings ? 'quietHoursEnd')
+     or (jsonb_typeof(settings -> 'quietHoursStart') = 'null') <> (jsonb_typeof(settings -> 'quietHoursEnd') = 'null') then
+    raise exception 'quietHoursStart and quietHoursEnd go together: both times, or both null' using errcode = 'PT400';
+  end if;
+  if settings ->> 'quietHoursStart' is not null and (settings ->> 'quietHoursStart')::time = (settings ->> 'quietHoursEnd')::time then
+    raise exception 'quietHoursStart and quietHoursEnd must differ' using errcode = 'PT400';
+  end if;
   insert into public.notification_settings as s (push_previews, quiet_hours_start, quiet_hours_end)
   values (coalesce((settings ->> 'pushPreviews')::boolean, false), (settings ->> 'quietHoursStart')::time, (settings ->> 'quietHoursEnd')::time)
   on conflict (user_id) do update set
@@ -361,7 +371,7 @@ grant execute on function public.update_notification_settings(jsonb) to authenti
 
 -- Push subscriptions: the browser's PushSubscription as its toJSON() writes it.
 drop function public.register_push_subscription(text, text, text, timestamptz, text);
-create function public.register_push_subscription(endpoint text, keys jsonb, "expirationTime" double precision default null, "userAgent" text default null)
+create function public.register_push_subscription(endpoint text default null, keys jsonb default null, "expirationTime" double precision default null, "userAgent" text default null)
 returns uuid
 language plpgsql
 security definer
@@ -374,6 +384,8 @@ declare
   key_p256dh text := case when jsonb_typeof(keys) = 'object' then keys ->> 'p256dh' end;
   key_auth text := case when jsonb_typeof(keys) = 'object' then keys ->> 'auth' end;
 begin
+  perform private.require_argument(endpoint, 'endpoint');
+  perform private.require_argument(keys, 'keys');
   if auth.uid() is null then
     raise exception 'Sign in to receive notifications' using errcode = 'PT401';
   end if;
@@ -408,13 +420,15 @@ grant execute on function public.register_push_subscription(text, jsonb, double 
 -- Admin calls, crisis support and mood statistics, with camelCase parameters --------------------------------------------
 
 drop function public.set_user_role(uuid, public.app_role);
-create function public.set_user_role("userId" uuid, role public.app_role)
+create function public.set_user_role("userId" uuid default null, role public.app_role default null)
 returns void
 language plpgsql
 security definer
 set search_path = ''
 as $$
 begin
+  perform private.require_argument("userId", 'userId');
+  perform private.require_argument(role, 'role');
   perform private.require_admin_acting_on_other("userId");
   if role is null then
     raise exception 'role is required' using errcode = 'PT400';
@@ -431,13 +445,15 @@ revoke execute on function public.set_user_role(uuid, public.app_role) from publ
 grant execute on function public.set_user_role(uuid, public.app_role) to authenticated;
 
 drop function public.set_account_active(uuid, boolean);
-create function public.set_account_active("userId" uuid, active boolean)
+create function public.set_account_active("userId" uuid default null, active boolean default null)
 returns void
 language plpgsql
 security definer
 set search_path = ''
 as $$
 begin
+  perform private.require_argument("userId", 'userId');
+  perform private.require_argument(active, 'active');
   perform private.require_admin_acting_on_other("userId");
   if active is null then
     raise exception 'active is required' using errcode = 'PT400';
@@ -482,7 +498,7 @@ begin
 end;
 $$;
 revoke execute on function private.moderation_profiles(text, public.app_role, integer, uuid) from public, anon;
-grant execute on function private.moderation_profiles(text, public.app_role, integer, uuid) to authenticated;
+grant execute on function private.moderation_profiles(text, public.app_role, integer, uuid) to authenticated, service_role;
 
 -- The API's names, some of them SQL keywords ("limit", "offset", "from", "to"), which plpgsql_check refuses as
 -- plpgsql parameter names: the API function is SQL and passes them on to the implementation.

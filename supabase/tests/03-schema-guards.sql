@@ -1,7 +1,7 @@
 -- Catalog guards over everything HealSpace owns (schemas public and private): cheap checks that catch drift
--- when a later migration forgets a rule. Each lists the offenders, so a failure names what to fix. SG-01 … SG-08.
+-- when a later migration forgets a rule. Each lists the offenders, so a failure names what to fix. SG-01 … SG-10.
 begin;
-select plan(8);
+select plan(10);
 
 select is_empty($$
   select c.relname from pg_class as c
@@ -44,6 +44,18 @@ select is_empty($$
   where p.pronamespace = 'public'::regnamespace and p.prosecdef
     and (has_function_privilege('anon', p.oid, 'execute'))
 $$, 'SG-08: no security definer function in the exposed schema is callable by anon');
+
+select is_empty($$
+  select c.relname || ' ' || event from pg_class as c
+  cross join (values ('update', 4), ('insert', 8), ('delete', 16)) as e (event, bit)
+  where c.relnamespace = 'public'::regnamespace and c.relkind = 'v' and (pg_relation_is_updatable(c.oid, true) & e.bit) = 0
+$$, 'SG-09: every view in public takes or refuses (42501) every write: none reaches the rewriter''s 55000, a 500 through PostgREST');
+
+select is_empty($$
+  select p.oid::regprocedure::text from pg_proc as p
+  where p.pronamespace = 'public'::regnamespace and p.pronargs > p.pronargdefaults
+    and not (p.pronargs = 1 and p.proargnames is null)
+$$, 'SG-10: every parameter of the API''s functions has a default (a missing argument is a 400 naming it, not PostgREST''s "function not found")');
 
 select * from finish();
 rollback;

@@ -201,7 +201,7 @@ select results_eq($$update public.my_notification_preferences set "inApp" = fals
   $$values ('group_message'::text, false, false)$$, 'NT-72: … and changes it again, one field, the other kept');
 select throws_ok($$update public.my_notification_preferences set type = 'system' where type = 'group_message'$$, '42501', null,
   'NT-72: … but never a preference''s type');
-select throws_ok($$insert into public.my_notification_preferences (type, push, "inApp") values ('system', false, false)$$, '55000', null,
+select throws_ok($$insert into public.my_notification_preferences (type, push, "inApp") values ('system', false, false)$$, '42501', null,
   'NT-72: … and inserts nothing through the view (it has every type already: no insert, no delete)');
 select tests.authenticate_as('nt-bob');
 select results_eq($$update public.my_notification_preferences set push = false where type = 'achievement' returning type::text, push, "inApp"$$,
@@ -251,7 +251,7 @@ select results_eq($$select "pushPreviews", "quietHoursStart", "quietHoursEnd" fr
   $$values (true, '23:30'::time, '06:45'::time)$$, 'NT-73: … refused bodies change nothing, not even their valid keys');
 select is(public.update_notification_settings('{"quietHoursStart": null, "quietHoursEnd": null}') - 'updatedAt',
   '{"pushPreviews": true, "quietHoursStart": null, "quietHoursEnd": null}'::jsonb, 'NT-73: null clears the quiet hours');
-select throws_ok($$update public.my_notification_settings set "pushPreviews" = false$$, '55000', null,
+select throws_ok($$update public.my_notification_settings set "pushPreviews" = false$$, '42501', null,
   'NT-73: my_notification_settings itself is read-only (the RPC writes it)');
 select tests.authenticate_as('nt-bob');
 select results_eq($$select "pushPreviews", "quietHoursStart", "quietHoursEnd", "updatedAt" from public.my_notification_settings$$,

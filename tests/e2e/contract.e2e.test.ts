@@ -206,6 +206,12 @@ describe('chat', () => {
     expect(heard).toMatchObject({ id: sent.message.id, content: 'Hello, I\'m here to listen', isMine: false });
   });
 
+  it('a seed body missing a required field is a 400 naming it, not PostgREST\'s "function not found"', async () => {
+    const missing = await supabase.rpc('send_chat_message', { content: 'Hello?' } as never);
+    expect({ status: missing.status, code: missing.error?.code, message: missing.error?.message })
+      .toEqual({ status: 400, code: 'PT400', message: 'recipientId is required' });
+  });
+
   it('GET /chat/conversations and GET /chat/conversations/:id/messages, from the partner\'s side', async () => {
     const other = await supabaseAs(partner);
     const conversations = succeeded(await other.from('chat_conversation_list').select().order('timestamp', { ascending: false }), 'GET /chat/conversations');

@@ -27,7 +27,7 @@ describe('rpc(export_my_data)', () => {
   it('answers one document with a section per domain, the caller\'s own', async () => {
     const document = ok(await (await supabaseAs(owner)).rpc('export_my_data')) as Record<string, unknown>;
     expect(document).toMatchObject({
-      format: 'healspace-export/1', userId: owner.id,
+      format: 'healspace-export/2', userId: owner.id,
       profile: { id: owner.id, firstName: 'Eve', lastName: 'Export' },
       journalEntries: [{ title: 'On "rest", mostly', content: 'Slept well,\nfinally', mood: 'happy', tags: ['sleep', 'rest'] }],
       moodEntries: [expect.objectContaining({ date: '2025-03-02', mood: 4, note: 'Calm, rested' })],

@@ -221,15 +221,17 @@ describe('settings: from(my_notification_settings), rpc(update_notification_sett
     refused(await supabase.rpc('update_notification_settings', { quietHoursStart: '25:00', quietHoursEnd: '07:00' } as never), 400, 'PT400', 'quietHoursStart must be a time of day, HH:MM, or null');
     refused(await supabase.rpc('update_notification_settings', { quietHoursEnd: '7pm' } as never), 400, 'PT400', 'quietHoursEnd must be a time of day, HH:MM, or null');
     refused(await supabase.rpc('update_notification_settings', { pushPreviews: 'yes' } as never), 400, 'PT400', 'pushPreviews must be true or false');
-    refused(await supabase.rpc('update_notification_settings', { quietHoursStart: '22:00', quietHoursEnd: '22:00' } as never), 400, '23514');
+    refused(await supabase.rpc('update_notification_settings', { quietHoursStart: '22:00', quietHoursEnd: '22:00' } as never), 400, 'PT400', 'quietHoursStart and quietHoursEnd must differ');
+    refused(await supabase.rpc('update_notification_settings', { quietHoursStart: '21:00' } as never), 400, 'PT400', 'quietHoursStart and quietHoursEnd go together: both times, or both null');
+    refused(await supabase.rpc('update_notification_settings', { quietHoursStart: null, quietHoursEnd: '07:00' } as never), 400, 'PT400', 'quietHoursStart and quietHoursEnd go together: both times, or both null');
     expect(ok(await supabase.from('my_notification_settings').select().single()))
       .toMatchObject({ pushPreviews: true, quietHoursStart: '22:00:00', quietHoursEnd: '07:00:00' });
   });
 
   it('the view is read-only (the rpc writes it): a PATCH is refused and changes nothing', async () => {
     const answer = await (await supabaseAs(other)).from('my_notification_settings').update({ pushPreviews: false } as never).eq('pushPreviews', true);
-    // PostgREST answers it as Postgres refuses it: 55000, a view it cannot write through (an HTTP 500 with 12.0.2).
-    expect({ code: answer.error?.code, data: answer.data }).toEqual({ code: '55000', data: null });
+    // 403 42501, as for any relation the person may not write (before the read-only views refused, this was 55000, a 500).
+    expect({ status: answer.status, code: answer.error?.code, data: answer.data }).toEqual({ status: 403, code: '42501', data: null });
     expect(ok(await (await supabaseAs(other)).from('my_notification_settings').select('pushPreviews').single())).toEqual({ pushPreviews: true });
   });
 

@@ -266,7 +266,7 @@ describe('the booking routes', () => {
     expect(clientExport.therapist).toBeNull();
     const therapistExport = succeeded(await (await supabaseAs(therapist)).rpc('export_my_data'), 'the therapist\'s rpc(export_my_data)') as Json;
     const practice = therapistExport.therapist as { profile: Json; weeklyHours: unknown[]; sessions: Json[] };
-    expect(practice.profile).toMatchObject({ id: therapist.id, display_name: 'Dr. routes-therapist' });
+    expect(practice.profile).toMatchObject({ id: therapist.id, displayName: 'Dr. routes-therapist' });
     expect(practice.weeklyHours).toHaveLength(7);
     expect(practice.sessions.map((row) => row.id)).toContain(session.id);
     const text = JSON.stringify(therapistExport);
