@@ -3,11 +3,13 @@
  * time, on a throwaway database. With no arguments, every section.
  *
  * Function overhead: p50/p99 latency and throughput of `health` (gateway + Hono app + one query as anon) and of
- * `whoami` (the same + JWT verification + a transaction as the caller through RLS), both on local Deno, against a
- * bare Hono handler on the same runtime. Load is bounded and on loopback: a closed loop of a fixed number of
- * kept-alive connections and requests per target, after a warm-up, timed per request with performance.now()
- * (autocannon, tried first, reports whole milliseconds, too coarse for sub-millisecond handlers). Client and
- * servers share the machine, so the ratios are the figures to compare between runs, not the absolute numbers.
+ * `whoami` (the same + JWT verification + its one query as the caller through RLS), both on local Deno, against a
+ * bare Hono handler on the same runtime and against a bare Hono handler running whoami's query with postgres.js and
+ * no auth (functionOverhead = whoami p50 / that p50). Load is bounded and on loopback: a closed loop of a fixed number
+ * of kept-alive connections and requests per target, after a warm-up, the targets taking turns in rounds
+ * (`BENCH_ROUNDS`), timed per request with performance.now() (autocannon, tried first, reports whole milliseconds, too
+ * coarse for sub-millisecond handlers). Client and servers share the machine, so the ratios are the figures to compare
+ * between runs, not the absolute numbers.
  */
 import { spawn } from 'node:child_process';
 import { Agent } from 'node:http';
@@ -18,7 +20,8 @@ import { measureGroups, printGroupFigures } from './bench/groups.ts';
 import { measureLoad, printLoadFigures } from './bench/load.ts';
 import { measureNotifications, printNotificationFigures } from './bench/notifications.ts';
 import { measureTherapy, printTherapyFigures } from './bench/therapy.ts';
-import { boundedLoad, getOk } from './bench/measure.ts';
+import { closedLoop, getOk, summarize } from './bench/measure.ts';
+import { BenchRecord } from './bench/ratios.ts';
 import { measureWellbeing, populateWellbeing, printWellbeingFigures } from './bench/wellbeing.ts';
 import { applyPlatformStandIn, bin, connect, demoAccounts, pushMigrations, repoRoot, startFunctions } from './lib/stack.ts';
 import { bold, dim, step } from './lib/steps.ts';
@@ -30,20 +33,9 @@ const warmup = Math.min(500, requests);
 
 type Figures = { name: string; p50: number; p99: number; rps: number; errors: number };
 
-/** The closed loop on one URL, on kept-alive connections that the warm-up opens. */
-async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Figures> {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const target = new URL(url);
-  try {
-    return { name, ...(await boundedLoad({ connections, requests, warmup }, () => getOk(agent, target, headers))) };
-  } finally {
-    agent.destroy();
-  }
-}
-
-async function startBareHono(port: number): Promise<() => void> {
+async function startBareHono(port: number, env: Record<string, string> = {}): Promise<() => void> {
   const child = spawn(bin('deno'), ['run', '--config', `${repoRoot}functions/deno.json`, '--allow-net', '--allow-env', `${repoRoot}scripts/bench/bare-hono.ts`], {
-    env: { ...process.env, BARE_PORT: String(port) },
+    env: { ...process.env, ...env, BARE_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -76,6 +68,7 @@ if (unknown.length > 0) {
 const wanted = (section: Section) => requested.length === 0 || requested.includes(section);
 
 const cleanups: Array<() => unknown> = [];
+const record = new BenchRecord();
 try {
   console.log(bold('HealSpace benchmarks'), dim(`(sections: ${sections.filter(wanted).join(', ')})`));
   const server = await step('Throwaway database: Debian PostgreSQL', () => startThrowawayCluster());
@@ -96,27 +89,70 @@ try {
       startFunctions(functionsPort, { dbUrl: server.url, apiUrl, anonKey: await apiKey('anon', secret), serviceRoleKey: await apiKey('service_role', secret), jwtSecret: secret }, () => {})
     );
     cleanups.push(() => functions.stop());
-    const barePort = await freePort();
-    const stopBare = await step('Bare Hono handler on Deno', () => startBareHono(barePort));
-    cleanups.push(stopBare);
     const token = await userAccessToken(client, { apiUrl, secret, expiresInSeconds: 3600 });
+    // The baseline that runs whoami's query gets the same database URL as the functions and, as a connection startup
+    // parameter, the claims whoami's token carries (so the same row comes back); it verifies nothing and switches no role.
+    const tokenClaims = Buffer.from(token.split('.')[1], 'base64url').toString();
+    const barePort = await freePort();
+    const stopBare = await step('Bare Hono handlers on Deno', () => startBareHono(barePort, { BARE_DB_URL: server.url, BARE_CLAIMS: tokenClaims }));
+    cleanups.push(stopBare);
 
-    const bare = await step('Load: bare Hono', () => load('bare Hono handler (baseline)', `http://127.0.0.1:${barePort}/bare`));
-    const health = await step('Load: health', () => load('health (gateway, one query as anon)', `${functions.url}/health`));
-    const whoami = await step('Load: whoami', () =>
-      load('whoami (JWT, transaction as caller, RLS)', `${functions.url}/whoami`, { authorization: `Bearer ${token}` })
-    );
+    // The targets take turns: each one's requests run in `rounds` slices, one target after the other, so that a change
+    // in the machine's background load during the run falls on figures and baselines alike. Warm-up in the first slice.
+    const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 20));
+    const targets: Array<{ name: string; url: string; headers: Record<string, string> }> = [
+      { name: 'bare Hono handler (baseline)', url: `http://127.0.0.1:${barePort}/bare`, headers: {} },
+      { name: 'bare Hono + whoami\'s query (baseline)', url: `http://127.0.0.1:${barePort}/query`, headers: {} },
+      { name: 'health (gateway, one query as anon)', url: `${functions.url}/health`, headers: {} },
+      { name: 'whoami (JWT, one round trip as caller, RLS)', url: `${functions.url}/whoami`, headers: { authorization: `Bearer ${token}` } },
+    ];
+    const [bare, bareQuery, health, whoami] = await step(`Load: ${targets.length} targets taking turns, ${rounds} rounds`, async () => {
+      const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: connections }));
+      const latencies = targets.map((): number[] => []);
+      const seconds = targets.map(() => 0);
+      const errors = targets.map(() => 0);
+      try {
+        for (let round = 0; round < rounds; round += 1) {
+          const slice = Math.floor(requests / rounds) + (round < requests % rounds ? 1 : 0);
+          for (const [index, target] of targets.entries()) {
+            const url = new URL(target.url);
+            const send = () => getOk(agents[index], url, target.headers);
+            if (round === 0) await closedLoop(connections, warmup, send);
+            const measured = await closedLoop(connections, slice, send);
+            latencies[index].push(...measured.latencies);
+            seconds[index] += measured.seconds;
+            errors[index] += measured.errors;
+          }
+        }
+      } finally {
+        for (const agent of agents) agent.destroy();
+      }
+      return targets.map((target, index): Figures => ({ name: target.name, ...summarize(latencies[index]), rps: requests / seconds[index], errors: errors[index] }));
+    });
 
     const ratio = (value: number, base: number) => (base > 0 ? `${(value / base).toFixed(1)}×` : 'n/a');
     console.log(`\n${bold('Function overhead')}`);
-    console.log(`  ${'target'.padEnd(44)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'req/s'.padStart(8)} ${'p50 vs bare'.padStart(12)} ${'req/s vs bare'.padStart(14)} ${'errors'.padStart(7)}`);
-    for (const figures of [bare, health, whoami]) {
+    console.log(
+      `  ${'target'.padEnd(44)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'req/s'.padStart(8)} ${'p50 vs bare'.padStart(12)} ` +
+        `${'req/s vs bare'.padStart(14)} ${'p50 vs query'.padStart(13)} ${'errors'.padStart(7)}`,
+    );
+    for (const figures of [bare, bareQuery, health, whoami]) {
       console.log(
         `  ${figures.name.padEnd(44)} ${figures.p50.toFixed(2).padStart(7)} ${figures.p99.toFixed(2).padStart(7)} ${figures.rps.toFixed(0).padStart(8)} ` +
-          `${ratio(figures.p50, bare.p50).padStart(12)} ${ratio(figures.rps, bare.rps).padStart(14)} ${String(figures.errors).padStart(7)}`,
+          `${ratio(figures.p50, bare.p50).padStart(12)} ${ratio(figures.rps, bare.rps).padStart(14)} ${ratio(figures.p50, bareQuery.p50).padStart(13)} ` +
+          `${String(figures.errors).padStart(7)}`,
       );
     }
-    if (bare.errors + health.errors + whoami.errors > 0) console.log(dim('\nErrors are non-2xx answers or failed connections: the figures above exclude them.'));
+    const functionOverhead = bareQuery.p50 > 0 ? whoami.p50 / bareQuery.p50 : Number.NaN;
+    console.log(
+      `  functionOverhead: whoami p50 ${whoami.p50.toFixed(2)} ms / bare Hono + the same query p50 ${bareQuery.p50.toFixed(2)} ms = ${functionOverhead.toFixed(2)} ` +
+        dim('(target ≤ 1.5)'),
+    );
+    if (bare.errors + bareQuery.errors + health.errors + whoami.errors > 0) {
+      console.log(dim('\nErrors are non-2xx answers or failed connections: the figures above exclude them.'));
+    }
+    const figures = { connections, requests, warmup, rounds, bare, bareQuery, health, whoami, ratios: { functionOverhead } };
+    record.add('functions', figures.ratios, figures);
     await functions.stop();
     stopBare();
   }
@@ -137,37 +173,45 @@ try {
     const figures = await step('Journal pages, search and mood statistics', () =>
       measureWellbeing(server.url, population, claimsOf, Number(process.env.BENCH_QUERIES ?? 200)));
     printWellbeingFigures(population, figures);
+    record.add('wellbeing', figures.ratios, figures);
   }
 
   if (wanted('chat')) {
     const figures = await step('Peer chat: matching, message inserts, conversation list', () =>
       measureChat(server.url, (message) => console.log(dim(`  … ${message}`))));
     printChatFigures(figures);
+    record.add('chat', figures.ratios, figures);
   }
 
   if (wanted('groups')) {
     const figures = await step('Support groups: listing at scale, messages to a large group', () =>
       measureGroups(server.url, (message) => console.log(dim(`  … ${message}`))));
     printGroupFigures(figures);
+    record.add('groups', figures.ratios, figures);
   }
 
   if (wanted('therapy')) {
     const figures = await step('Therapy: slots, booking under contention, the directory', () =>
       measureTherapy(server.url, (message) => console.log(dim(`  … ${message}`))));
     printTherapyFigures(figures);
+    record.add('therapy', figures.ratios, figures);
   }
 
   if (wanted('notifications')) {
     const figures = await step('Notifications: Web Push fan-out and job claiming', () =>
       measureNotifications(server.url, (message) => console.log(dim(`  … ${message}`))));
     printNotificationFigures(figures);
+    record.add('notifications', figures.ratios, figures);
   }
 
   if (wanted('load')) {
     const figures = await step('Load: chat send, mood-stats and booking slots under a bounded closed loop', () =>
       measureLoad(server.url, (message) => console.log(dim(`  … ${message}`))));
     printLoadFigures(figures);
+    record.add('load', figures.ratios, figures);
   }
+  record.print();
+  console.log(dim(`Wrote ${record.write(repoRoot, sections.filter(wanted))}`));
 } catch (error) {
   if (!(error instanceof Error && error.name === 'StepError')) console.error(error);
   process.exitCode = 1;

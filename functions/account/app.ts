@@ -13,7 +13,7 @@ import { StorageClient } from '@supabase/storage-js';
 import { z } from 'zod';
 import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
 import { accountGone, type UserClaims } from '../_shared/auth.ts';
-import { asCaller, serviceRoleClaims } from '../_shared/db.ts';
+import { asCaller, queryAsCaller, serviceRoleClaims, statement } from '../_shared/db.ts';
 import { requireEnv } from '../_shared/env.ts';
 import { HttpError } from '../_shared/errors.ts';
 import { log } from '../_shared/log.ts';
@@ -74,7 +74,7 @@ app.delete('/', requireUser, async (c) => {
     return await tx<{ name: string }[]>`select o.name from private.avatar_objects_of_caller() as o`;
   });
   await removeFiles(files.map((file) => file.name));
-  await asCaller(serviceRoleClaims, (tx) => tx`select private.delete_account(${claims.sub})`);
+  await queryAsCaller(serviceRoleClaims, statement`select private.delete_account(${claims.sub})`);
   log('info', 'account_deleted', { files_removed: files.length });
   const body: AccountDeletedBody = { deleted: true, userId: claims.sub, filesRemoved: files.length };
   return c.json(body);

@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { Constants, type Database } from '../../types/database.ts';
 import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
-import { asCaller, type Transaction } from '../_shared/db.ts';
+import { asCaller, queryAsCaller, statement, type Transaction } from '../_shared/db.ts';
 import { HttpError } from '../_shared/errors.ts';
 import { serveOpenApi } from '../_shared/openapi.ts';
 import { isoDate, isoInstant, jsonBody, parseWith, queryParams } from '../_shared/validate.ts';
@@ -93,9 +93,8 @@ export const app = createFunctionApp('booking');
 
 app.get('/slots', requireUser, async (c) => {
   const { therapistId, from, to, tz } = queryParams(c, slotsQuery);
-  const [row] = await asCaller(userClaims(c), (tx) =>
-    tx<{ slots: BookableSlots }[]>`select private.list_bookable_slots(${therapistId}, ${from}::date, ${to}::date, ${tz ?? null}) as slots`
-  );
+  const [row] = await queryAsCaller(userClaims(c),
+    statement<{ slots: BookableSlots }>`select private.list_bookable_slots(${therapistId}, ${from}::date, ${to}::date, ${tz ?? null}) as slots`);
   c.header('cache-control', 'no-store');
   return c.json(row.slots);
 });
@@ -113,15 +112,13 @@ app.post('/', requireUser, async (c) => {
 
 app.get('/', requireUser, async (c) => {
   const { status, therapist } = queryParams(c, listQuery);
-  const rows = await asCaller(userClaims(c), (tx) =>
-    tx<{ session: TherapySession }[]>`
+  const rows = await queryAsCaller(userClaims(c), statement<{ session: TherapySession }>`
       select to_jsonb(s) as session from public.my_therapy_sessions as s
       where (${status ?? null}::text is null or s.timing = ${status ?? null}::text)
         and (${therapist ?? null}::uuid is null or s."therapistId" = ${therapist ?? null}::uuid)
       -- Upcoming soonest first; past most recent first.
       order by case when s.timing = 'upcoming' then s."scheduledAt" end, s."scheduledAt" desc
-      limit 200`
-  );
+      limit 200`);
   c.header('cache-control', 'no-store');
   return c.json(rows.map((row) => row.session));
 });

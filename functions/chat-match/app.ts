@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
-import { asCaller } from '../_shared/db.ts';
+import { queryAsCaller, statement } from '../_shared/db.ts';
 import { serveOpenApi } from '../_shared/openapi.ts';
 import { jsonBody } from '../_shared/validate.ts';
 
@@ -27,25 +27,20 @@ export const app = createFunctionApp('chat-match');
 app.post('/', requireUser, async (c) => {
   const { topic, asListener, preferParticipantId } = await jsonBody(c, matchRequest);
   const claims = userClaims(c);
-  const request = () =>
-    asCaller(claims, async (tx) => {
-      const [row] = await tx<{ answer: MatchAnswer }[]>`
-        select private.request_chat_match(${asListener ?? false}, ${topic ?? null}, ${preferParticipantId ?? null}::uuid) as answer`;
-      return row.answer;
-    });
-  const answer = await request();
+  const [{ answer }] = await queryAsCaller(claims, statement<{ answer: MatchAnswer }>`
+      select private.request_chat_match(${asListener ?? false}, ${topic ?? null}, ${preferParticipantId ?? null}::uuid) as answer`);
   c.header('cache-control', 'no-store');
   return c.json(answer, answer.status === 'matched' ? 200 : 202);
 });
 
 app.get('/', requireUser, async (c) => {
-  const [row] = await asCaller(userClaims(c), (tx) => tx<{ status: unknown }[]>`select private.chat_match_status() as status`);
+  const [row] = await queryAsCaller(userClaims(c), statement<{ status: unknown }>`select private.chat_match_status() as status`);
   c.header('cache-control', 'no-store');
   return c.json(row.status);
 });
 
 app.delete('/', requireUser, async (c) => {
-  const [row] = await asCaller(userClaims(c), (tx) => tx<{ answer: unknown }[]>`select private.cancel_chat_match() as answer`);
+  const [row] = await queryAsCaller(userClaims(c), statement<{ answer: unknown }>`select private.cancel_chat_match() as answer`);
   return c.json(row.answer);
 });
 

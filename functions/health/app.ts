@@ -4,7 +4,7 @@
  */
 import { createFunctionApp } from '../_shared/app.ts';
 import { serveOpenApi } from '../_shared/openapi.ts';
-import { anonClaims, asCaller } from '../_shared/db.ts';
+import { anonClaims, queryAsCaller, statement } from '../_shared/db.ts';
 import { log } from '../_shared/log.ts';
 
 /** A health probe must answer quickly even when the database hangs. */
@@ -22,7 +22,7 @@ async function checkDatabase(): Promise<HealthBody['checks']['database']> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
-      asCaller(anonClaims, (tx) => tx`select 1 as alive`),
+      queryAsCaller(anonClaims, statement`select 1 as alive`),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('database check timed out')), databaseTimeoutMs);
       }),

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
-import { asCaller } from '../_shared/db.ts';
+import { queryAsCaller, statement } from '../_shared/db.ts';
 import { serveOpenApi } from '../_shared/openapi.ts';
 import { isoDate, queryParams } from '../_shared/validate.ts';
 
@@ -28,9 +28,7 @@ export const app = createFunctionApp('mood-stats');
 
 app.get('/', requireUser, async (c) => {
   const { from, to } = queryParams(c, statsQuery);
-  const [row] = await asCaller(userClaims(c), (tx) =>
-    tx<{ stats: MoodStats }[]>`select public.mood_statistics(${from ?? null}::date, ${to ?? null}::date) as stats`
-  );
+  const [row] = await queryAsCaller(userClaims(c), statement<{ stats: MoodStats }>`select public.mood_statistics(${from ?? null}::date, ${to ?? null}::date) as stats`);
   c.header('cache-control', 'no-store');
   return c.json(row.stats);
 });

@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import { Constants } from '../../types/database.ts';
 import { createFunctionApp, requireToken } from '../_shared/app.ts';
-import { asCaller } from '../_shared/db.ts';
+import { json, queryAsCaller, statement } from '../_shared/db.ts';
 import { fromPostgresError, HttpError } from '../_shared/errors.ts';
 import { serveOpenApi } from '../_shared/openapi.ts';
 import { vapidFromEnv } from '../_shared/push.ts';
@@ -76,10 +76,9 @@ app.post('/send', requireToken, async (c) => {
   if (data && JSON.stringify(data).length > 2048) {
     throw new HttpError(400, 'Validation failed', [{ field: 'data', message: 'data must be at most 2048 characters of JSON' }]);
   }
-  const [row] = await asCaller(c.get('claims'), (tx) =>
-    tx<{ sent: { notificationId: string | null; jobs: Array<{ id: number; subscriptionId: string; runAt: string }>; refused?: { code: string; message: string } } }[]>`
-      select private.send_notification(${userId}, ${title}, ${body}, ${type ?? null}, ${tx.json((data ?? {}) as never)}, ${urgent ?? false}) as sent`
-  );
+  const [row] = await queryAsCaller(c.get('claims'),
+    statement<{ sent: { notificationId: string | null; jobs: Array<{ id: number; subscriptionId: string; runAt: string }>; refused?: { code: string; message: string } } }>`
+      select private.send_notification(${userId}, ${title}, ${body}, ${type ?? null}, ${json(data ?? {})}, ${urgent ?? false}) as sent`);
   // A therapist's refused attempt is returned, not raised, so that it stays logged (committed) and counts toward their
   // send rate; it is answered exactly as the error it stands for.
   if (row.sent.refused) throw fromPostgresError(row.sent.refused) ?? new HttpError(403, 'You may not notify this person');

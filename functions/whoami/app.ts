@@ -6,7 +6,7 @@
  */
 import { createFunctionApp, requireUser, userClaims } from '../_shared/app.ts';
 import { accountGone } from '../_shared/auth.ts';
-import { asCaller } from '../_shared/db.ts';
+import { queryAsCaller, statement } from '../_shared/db.ts';
 import { serveOpenApi } from '../_shared/openapi.ts';
 
 export type WhoamiBody = {
@@ -31,12 +31,10 @@ export const app = createFunctionApp('whoami');
 
 app.get('/', requireUser, async (c) => {
   const claims = userClaims(c);
-  const [row] = await asCaller(claims, (tx) =>
-    tx<IdentityRow[]>`
+  const [row] = await queryAsCaller(claims, statement<IdentityRow>`
       select auth.uid() as user_id, current_user as database_role, private.caller_role() as app_role, p.display_name, p.created_at
       from public.profiles as p
-      where p.id = (select auth.uid())`
-  );
+      where p.id = (select auth.uid())`);
   if (!row) throw accountGone();
   const body: WhoamiBody = {
     id: row.user_id,

@@ -7,7 +7,8 @@
  *   gateway, token verification and transaction as the caller, with one trivial query.
  * - Chat send, the RPC public.send_chat_message, as supabase-js calls it: POST /rest/v1/rpc/send_chat_message through
  *   the gateway to the real PostgREST (the pinned binary), with the sender's token, through RLS and every trigger.
- *   Baseline: the cheapest RPC on the same path, rpc/crisis_support (a read of the helplines table). Sends are spread
+ *   Baseline: the cheapest RPC on the same path, rpc/crisis_support (a read of the helplines table); chatSendVsSelect1
+ *   is the send's p50 over the baseline's. Sends are spread
  *   over enough senders (in their own conversations) that
  *   none comes near the per-minute limit of private.check_chat_send_rate: the path is measured, not the limiter; a
  *   refusal by the limiter (PT429) would count as an error.
@@ -20,6 +21,7 @@ import { accessTokenAppMetadataSql, connect, startFunctions } from '../lib/stack
 import { bold, dim, red } from '../lib/steps.ts';
 import { apiKey, type AuthUserRow, jwtSecret, userAccessToken } from '../lib/tokens.ts';
 import { actAs, boundedLoad, getOk, type LoadFigures, type LoadOptions, postOk } from './measure.ts';
+import type { Ratios } from './ratios.ts';
 
 /** A row with no baseline is the baseline of the rows after it, under its `group` heading. */
 export type LoadRow = LoadFigures & { name: string; baseline?: LoadRow; group?: string };
@@ -31,6 +33,8 @@ export type LoadResults = {
   bookedSessions: number;
   chat: { senders: number; conversations: number; maxPerSender: number; limit: number; sent: number; stored: number };
   rows: LoadRow[];
+  /** chatSendVsSelect1: send_chat_message p50 / rpc/crisis_support p50, both through the real PostgREST (absent without it). */
+  ratios: Ratios;
 };
 
 const therapistZones = ['Europe/London', 'America/New_York', 'Europe/Berlin', 'Asia/Tokyo', 'America/Los_Angeles'];
@@ -172,6 +176,7 @@ export async function measureLoad(url: string, onProgress: (message: string) => 
     // Chat send as supabase-js sends it: POST /rest/v1/rpc/<name> through the gateway to PostgREST.
     const [{ before }] = await sql<{ before: number }[]>`select count(*)::int as before from public.chat_messages`;
     let send: LoadFigures | undefined;
+    const ratios: Ratios = {};
     if (rest) {
       const rpc = (name: string) => new URL(`${apiUrl}/rest/v1/rpc/${name}`);
       const cheapest = await boundedLoad(options, (index) => postOk(agent, rpc('crisis_support'), {}, { apikey: anonKey, authorization: sender(index).token }));
@@ -183,6 +188,7 @@ export async function measureLoad(url: string, onProgress: (message: string) => 
           { apikey: anonKey, authorization: token });
       });
       rows.push({ name: 'chat send: rpc/send_chat_message as sender', ...send, baseline: cheapestRow });
+      ratios.chatSendVsSelect1 = send.p50 / cheapest.p50;
     } else if ('unavailable' in binary) {
       onProgress(`chat send: skipped (${binary.unavailable})`);
     }
@@ -193,6 +199,7 @@ export async function measureLoad(url: string, onProgress: (message: string) => 
       options, people: peopleCount, moodEntries, therapists: therapistCount, bookedSessions,
       chat: { senders: chatters.length, conversations, maxPerSender, limit, sent: send ? sends - send.errors - send.warmupErrors : 0, stored: after - before },
       rows,
+      ratios,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -217,6 +224,13 @@ export function printLoadFigures(results: LoadResults): void {
     console.log(
       `  ${row.name.padEnd(50)} ${String(row.requests).padStart(8)} ${row.rps.toFixed(0).padStart(7)} ${row.p50.toFixed(2).padStart(7)} ${row.p99.toFixed(2).padStart(7)} ` +
         `${String(row.errors).padStart(6)} ${ratio(row.p50, row.baseline?.p50).padStart(11)} ${ratio(row.rps, row.baseline?.rps).padStart(13)}`,
+    );
+  }
+  const send = results.rows.find((row) => row.name.startsWith('chat send'));
+  if (send?.baseline && results.ratios.chatSendVsSelect1 !== undefined) {
+    console.log(
+      `  chatSendVsSelect1 ${results.ratios.chatSendVsSelect1.toFixed(2)}: send_chat_message p50 ${send.p50.toFixed(2)} ms / ` +
+        `baseline rpc/crisis_support p50 ${send.baseline.p50.toFixed(2)} ms (same gateway, PostgREST, token and connections)`,
     );
   }
   console.log(dim(`  messages stored by the chat sends (warm-up included): ${chat.stored}, answered: ${chat.sent}`));

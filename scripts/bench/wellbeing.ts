@@ -3,18 +3,91 @@
  * daily mood entries and 100 journal entries each, generated in SQL, then:
  * - the first page of one person's journal and a full-text search, through RLS as that person versus the same
  *   query as the superuser without RLS (same claims, so auth.uid() is the same person);
- * - mood_statistics for a person with three years of daily entries, timed inside the database.
+ * - mood_statistics for a person with three years of daily entries, timed inside the database;
+ * - journalPageGrowth: the first journal page (rpc list_journal_entries, limit 20, as the person: their claims and
+ *   role as PostgREST sets them, RLS on, timed in the database BENCH_GROWTH_QUERIES times) at 1x and at 10x the data.
+ *   The population is built in two steps so that the 10x point is the section's population itself and costs nothing
+ *   extra: 1x is measured once the first tenth of the people (BENCH_WELLBEING_USERS / 10, 1,000 by default) have
+ *   their entries, for person 1 (100 entries) among everyone else's (99,900 by default); 10x after the whole
+ *   population, with person 1 at 1,000 entries (the 900 added are older, so the page holds the same 20 rows) among
+ *   everyone else's (999,900). Each size is timed once the tables are settled (vacuumed, analyzed, checkpointed, no
+ *   autovacuum running) and EXPLAINed after the timed loop's warm-up (the listing query inside the function), with
+ *   the shared buffers a call touches and whether the page is one index range.
  * Plans come from auto_explain with nested statements, so they are the plans of the queries the functions really run.
  */
-import { connect } from '../lib/stack.ts';
-import { executionTimes, nestedPlans, type Timing } from './measure.ts';
+import type postgres from 'postgres';
+import { connect, repoRoot } from '../lib/stack.ts';
+import { actAs, executionTimes, nestedPlans, type Timing } from './measure.ts';
 import { dim } from '../lib/steps.ts';
+import type { Ratios } from './ratios.ts';
 
 const words = ['sleep', 'anxious', 'walk', 'therapy', 'work', 'friends', 'tired', 'grateful', 'run', 'family', 'deadline', 'calm',
   'music', 'cooking', 'breathing', 'meeting', 'rain', 'sunshine', 'reading', 'worry', 'hope', 'panic', 'garden', 'coffee', 'call',
   'sister', 'weekend', 'doctor', 'yoga', 'journal', 'morning', 'evening'];
 
-export type WellbeingPopulation = { readerId: string; longHistoryId: string; users: number };
+/**
+ * Samples per size of a growth measurement (BENCH_GROWTH_QUERIES, 1000): more than BENCH_QUERIES, as a page takes well
+ * under a millisecond and the two sizes are timed minutes apart, so a p50 over a longer stretch of time is steadier.
+ */
+export const growthIterations = () => Number(process.env.BENCH_GROWTH_QUERIES ?? 1000);
+
+/**
+ * Settles the database before a growth measurement, the same way at both sizes, so that what was just filled does
+ * not weigh on one size's timing only: the tables vacuumed and analyzed (hint bits and visibility set now rather than
+ * by the first reads, statistics current, nothing left for autovacuum), a checkpoint (no flush of the fill's dirty
+ * pages during the timing), and no autovacuum worker running (waiting up to two minutes for one to finish).
+ */
+export async function settle(sql: postgres.Sql, tables: string[]): Promise<void> {
+  await sql.unsafe(`vacuum (analyze) ${tables.join(', ')}`);
+  await sql`checkpoint`;
+  for (let second = 0; second < 120; second += 1) {
+    const [{ workers }] = await sql<{ workers: number }[]>`select count(*)::int as workers from pg_stat_activity where backend_type = 'autovacuum worker'`;
+    if (workers === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+const wellbeingTables = ['auth.users', 'public.profiles', 'public.mood_entries', 'public.journal_entries'];
+
+/** One size of a growth measurement: the page's p50/p99 in the database, the buffers a call touches and its plan. */
+export type PageAtSize = { mine: number; others: number; timing: Timing; page: PagePlan };
+export type WellbeingPopulation = {
+  readerId: string; longHistoryId: string; users: number;
+  /** The first journal page of person 1 when a tenth of the people were in (journalPageGrowth's 1x). */
+  growth: { readerId: string; people: number; atOne: PageAtSize };
+};
+
+const firstJournalPage = 'select * from public.list_journal_entries("limit" => 20)';
+const journalPageShape = { table: 'journal_entries', index: 'journal_entries_user_id_created_at_id_idx', limit: 20, marker: 'from public.journal_entries as e' };
+
+/** Person `n`'s journal entries number `from`..`to`, entry e written e × 3 days ago (+ n % 600 minutes). */
+async function insertJournalEntries(sql: postgres.Sql, people: { first: number; last: number }, entries: { from: number; to: number }): Promise<void> {
+  await sql`
+    insert into public.journal_entries (user_id, title, content, mood, tags, created_at)
+    select u.id, 'Entry ' || e, (
+             select string_agg((${words}::text[])[1 + ((u.n * 31 + e * 17 + w * 13) % ${words.length}::int)], ' ')
+             from generate_series(1, 24) as w),
+           (array['happy', 'neutral', 'sad'])[1 + (u.n + e) % 3]::public.journal_mood,
+           array[(${words}::text[])[1 + (u.n + e) % 8]], now() - make_interval(days => e * 3, mins => u.n % 600)
+    from (select id, (raw_user_meta_data ->> 'wellbeing_bench')::int as n from auth.users
+          where (raw_user_meta_data ->> 'wellbeing_bench')::int between ${people.first}::int and ${people.last}::int) as u
+    cross join generate_series(${entries.from}::int, ${entries.to}::int) as e`;
+}
+
+/** The claims person `id`'s token carries, from the same test helper bench.ts and the pgTAP suites use. */
+async function claimsFor(sql: postgres.Sql, id: string): Promise<string> {
+  await sql.file(`${repoRoot}supabase/tests/helpers/test-helpers.psql`);
+  const [{ claims }] = await sql<{ claims: Record<string, unknown> }[]>`select tests.user_claims(${id}) as claims`;
+  return JSON.stringify(claims);
+}
+
+/** The first journal page of person 1 at the current size: how many entries are theirs and everyone else's, p50, plan. */
+async function journalPageAtSize(url: string, sql: postgres.Sql, readerId: string, claims: string): Promise<PageAtSize> {
+  const [{ mine, others }] = await sql<{ mine: number; others: number }[]>`
+    select count(*) filter (where user_id = ${readerId})::int as mine, count(*) filter (where user_id <> ${readerId})::int as others
+    from public.journal_entries`;
+  const timing = await executionTimes(sql, claims, firstJournalPage, growthIterations());
+  return { mine, others, timing, page: await pagePlan(url, claims, firstJournalPage, journalPageShape) };
+}
 
 /** Generates the data set. Sign-ups go through the real triggers; the bulk rows are inserted with triggers off. */
 export async function populateWellbeing(url: string, users: number, onProgress: (message: string) => void): Promise<WellbeingPopulation> {
@@ -29,8 +102,12 @@ export async function populateWellbeing(url: string, users: number, onProgress: 
     // Bulk history without the achievement triggers: they are not what is measured, and they would triple the time.
     await sql`set session_replication_role = replica`;
     const batch = 1000;
-    for (let first = 1; first <= users; first += batch) {
-      const last = Math.min(first + batch - 1, users);
+    // journalPageGrowth's 1x: once the first tenth of the people are in (a batch ends there).
+    const tenth = Math.max(1, Math.round(users / 10));
+    const [growthReader] = await sql<{ id: string }[]>`select id from auth.users where (raw_user_meta_data ->> 'wellbeing_bench')::int = 1`;
+    let atOne: PageAtSize | undefined;
+    for (let first = 1, last = 0; first <= users; first = last + 1) {
+      last = Math.min(first + batch - 1, users, first <= tenth ? tenth : users);
       await sql`
         insert into public.mood_entries (user_id, date, mood, factors)
         select u.id, current_date - d, 1 + ((n * 7 + d * 3) % 5),
@@ -38,18 +115,22 @@ export async function populateWellbeing(url: string, users: number, onProgress: 
         from (select id, (raw_user_meta_data ->> 'wellbeing_bench')::int as n from auth.users
               where (raw_user_meta_data ->> 'wellbeing_bench')::int between ${first}::int and ${last}::int) as u
         cross join generate_series(0, 364) as d`;
-      await sql`
-        insert into public.journal_entries (user_id, title, content, mood, tags, created_at)
-        select u.id, 'Entry ' || e, (
-                 select string_agg((${words}::text[])[1 + ((u.n * 31 + e * 17 + w * 13) % ${words.length}::int)], ' ')
-                 from generate_series(1, 24) as w),
-               (array['happy', 'neutral', 'sad'])[1 + (u.n + e) % 3]::public.journal_mood,
-               array[(${words}::text[])[1 + (u.n + e) % 8]], now() - make_interval(days => e * 3, mins => u.n % 600)
-        from (select id, (raw_user_meta_data ->> 'wellbeing_bench')::int as n from auth.users
-              where (raw_user_meta_data ->> 'wellbeing_bench')::int between ${first}::int and ${last}::int) as u
-        cross join generate_series(1, 100) as e`;
+      await insertJournalEntries(sql, { first, last }, { from: 1, to: 100 });
       onProgress(`${last.toLocaleString('en-US')} / ${users.toLocaleString('en-US')} people: ${(last * 365).toLocaleString('en-US')} mood entries, ${(last * 100).toLocaleString('en-US')} journal entries`);
+      if (last === tenth) {
+        const measurer = connect(url, { max: 1 });
+        try {
+          await settle(measurer, wellbeingTables);
+          atOne = await journalPageAtSize(url, measurer, growthReader.id, await claimsFor(measurer, growthReader.id));
+        } finally {
+          await measurer.end();
+        }
+        onProgress(`journal page at 1x (person 1: ${atOne.mine} entries, everyone else's: ${atOne.others.toLocaleString('en-US')}): p50 ${atOne.timing.p50.toFixed(3)} ms`);
+      }
     }
+    // 10x the person's entries (the 900 added are older: the first page is the same 20 rows); everyone else's are
+    // 10x once every batch is in.
+    await insertJournalEntries(sql, { first: 1, last: 1 }, { from: 101, to: 1000 });
     const [longHistory] = await sql<{ id: string }[]>`
       select id from auth.users where (raw_user_meta_data ->> 'wellbeing_bench')::int = ${users + 1}::int`;
     await sql`
@@ -62,13 +143,21 @@ export async function populateWellbeing(url: string, users: number, onProgress: 
     await sql`analyze auth.users, public.profiles, public.mood_entries, public.journal_entries`;
     const [reader] = await sql<{ id: string }[]>`
       select id from auth.users where (raw_user_meta_data ->> 'wellbeing_bench')::int = ${Math.ceil(users / 2)}::int`;
-    return { readerId: reader.id, longHistoryId: longHistory.id, users };
+    if (!atOne) throw new Error('journalPageGrowth: the 1x point was not reached');
+    return { readerId: reader.id, longHistoryId: longHistory.id, users, growth: { readerId: growthReader.id, people: tenth, atOne } };
   } finally {
     await sql.end();
   }
 }
 
-export type WellbeingFigures = { rows: Array<{ name: string; rls: Timing; superuser: Timing }>; stats: Timing; plans: string[] };
+export type WellbeingFigures = {
+  rows: Array<{ name: string; rls: Timing; superuser: Timing }>;
+  stats: Timing;
+  plans: string[];
+  /** The first journal page of person 1 at 1x (a tenth of the people in) and at 10x (everyone in, person 1 at 1,000 entries). */
+  journalGrowth: { atOne: PageAtSize; atTen: PageAtSize };
+  ratios: Ratios;
+};
 
 export async function measureWellbeing(url: string, population: WellbeingPopulation, claimsOf: (id: string) => Promise<Record<string, unknown>>, iterations: number): Promise<WellbeingFigures> {
   const sql = connect(url, { max: 1 });
@@ -77,7 +166,7 @@ export async function measureWellbeing(url: string, population: WellbeingPopulat
     const longClaims = JSON.stringify(await claimsOf(population.longHistoryId));
     const run = (asRole: 'authenticated' | 'superuser', claims: string, statement: string) =>
       executionTimes(sql, claims, statement, iterations, asRole === 'superuser');
-    const firstPage = 'select * from public.list_journal_entries("limit" => 20)';
+    const firstPage = firstJournalPage;
     const search = `select * from public.list_journal_entries(search => 'anxious sleep', "limit" => 20)`;
     const rows = [
       { name: 'journal: first page (20, newest first)', rls: await run('authenticated', readerClaims, firstPage), superuser: await run('superuser', readerClaims, firstPage) },
@@ -89,7 +178,10 @@ export async function measureWellbeing(url: string, population: WellbeingPopulat
       `journal search (as the person, RLS on):\n${await nestedPlans(url, readerClaims, search)}`,
       `mood_statistics, 3-year history:\n${await nestedPlans(url, longClaims, 'select public.mood_statistics()')}`,
     ];
-    return { rows, stats, plans };
+    await settle(sql, wellbeingTables);
+    const atTen = await journalPageAtSize(url, sql, population.growth.readerId, JSON.stringify(await claimsOf(population.growth.readerId)));
+    const { atOne } = population.growth;
+    return { rows, stats, plans, journalGrowth: { atOne, atTen }, ratios: { journalPageGrowth: atTen.timing.p50 / atOne.timing.p50 } };
   } finally {
     await sql.end();
   }
@@ -102,5 +194,79 @@ export function printWellbeingFigures(population: WellbeingPopulation, figures: 
     console.log(`  ${row.name.padEnd(44)} ${row.rls.p50.toFixed(3).padStart(8)} ${row.rls.p99.toFixed(3).padStart(8)} ${row.superuser.p50.toFixed(3).padStart(10)} ${row.superuser.p99.toFixed(3).padStart(10)} ${`${(row.rls.p50 / row.superuser.p50).toFixed(2)}×`.padStart(14)}`);
   }
   console.log(`  ${'mood_statistics, 3 years of daily entries'.padEnd(44)} ${figures.stats.p50.toFixed(3).padStart(8)} ${figures.stats.p99.toFixed(3).padStart(8)}   ${dim('(target: under 5 ms)')}`);
+  const { atOne, atTen } = figures.journalGrowth;
+  console.log(`\n  journal first page (20) as the person through RLS, at 10x the data vs 1x ${dim('(journalPageGrowth, target ≤ 1.5)')}`);
+  printGrowthRows([['10x', atTen], ['1x (baseline)', atOne]], 'person 1');
+  console.log(`  ${'journalPageGrowth (p50 10x / 1x)'.padEnd(44)} ${`${figures.ratios.journalPageGrowth?.toFixed(2)}×`.padStart(8)}`);
   console.log(dim(`\n${figures.plans.join('\n\n')}`));
+  console.log(dim(`\njournal first page at 1x, listing query (${atOne.page.verdict}):\n${atOne.page.plan}\n\njournal first page at 10x, listing query (${atTen.page.verdict}):\n${atTen.page.plan}`));
+}
+
+/** Rows of a growth measurement: size, p50, p99, buffers a call touches, and whether the page is one index range. */
+export function printGrowthRows(rows: Array<[string, PageAtSize]>, whose: string): void {
+  console.log(`  ${'size'.padEnd(14)} ${`${whose}'s rows`.padStart(18)} ${"everyone else's".padStart(16)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'buffers'.padStart(8)}  plan`);
+  for (const [size, at] of rows) {
+    console.log(`  ${size.padEnd(14)} ${at.mine.toLocaleString('en-US').padStart(18)} ${at.others.toLocaleString('en-US').padStart(16)} ${at.timing.p50.toFixed(3).padStart(8)} ${at.timing.p99.toFixed(3).padStart(8)} ${String(at.page.buffers).padStart(8)}  ${at.page.verdict}`);
+  }
+}
+
+export type PagePlan = { buffers: number; indexRange: boolean; verdict: string; plan: string };
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows'?: number; 'Actual Loops'?: number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] };
+
+/**
+ * How one page is read, on one connection warmed up as the timed loop is (plpgsql caches a function's plans per
+ * session and may switch to a generic plan after five calls, so the first call's plan is not necessarily the one
+ * timed): the shared buffers one call touches, nested statements included (EXPLAIN (ANALYZE, BUFFERS) of the call),
+ * and the plan of the listing query inside the function (auto_explain, nested, with buffers), with whether it is one
+ * index range: a single Index Scan of `table` using `index`, no Sort, and no more rows read than the page holds.
+ */
+export async function pagePlan(url: string, claims: string, statement: string, shape: { table: string; index: string; limit: number; marker: string }): Promise<PagePlan> {
+  const logged: string[] = [];
+  const sql = connect(url, { max: 1, onnotice: (notice) => logged.push(String(notice.message)) });
+  try {
+    const buffers = await sql.begin(async (tx) => {
+      await actAs(tx, claims);
+      for (let warm = 0; warm < 10; warm += 1) await tx.unsafe(statement);
+      const [row] = await tx.unsafe(`explain (analyze, buffers, timing off, summary off, format json) ${statement}`);
+      const plan = (row['QUERY PLAN'] as Array<{ Plan: Record<string, number> }>)[0].Plan;
+      return plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
+    });
+    const explained = async (format: 'json' | 'text') => {
+      logged.length = 0;
+      await sql.begin(async (tx) => {
+        await tx`load 'auto_explain'`;
+        await tx`select set_config('auto_explain.log_min_duration', '0', true), set_config('auto_explain.log_nested_statements', 'on', true),
+                        set_config('auto_explain.log_analyze', 'on', true), set_config('auto_explain.log_timing', 'off', true),
+                        set_config('auto_explain.log_buffers', 'on', true), set_config('auto_explain.log_format', ${format}, true),
+                        set_config('client_min_messages', 'log', true)`;
+        await actAs(tx, claims);
+        await tx.unsafe(statement);
+      });
+      const found = logged.find((message) => message.includes(shape.marker));
+      if (!found) throw new Error(`no plan of a statement with "${shape.marker}" among ${logged.length} logged`);
+      return found.replace(/^duration: [\d.]+ ms\s+plan:\n/, '');
+    };
+    const root = (JSON.parse(await explained('json')) as { Plan: PlanNode }).Plan;
+    const nodes: PlanNode[] = [];
+    const walk = (node: PlanNode) => {
+      nodes.push(node);
+      for (const child of node.Plans ?? []) walk(child);
+    };
+    walk(root);
+    const scans = nodes.filter((node) => node['Relation Name'] === shape.table);
+    const [scan] = scans;
+    const read = (scan?.['Actual Rows'] ?? 0) + (scan?.['Rows Removed by Filter'] ?? 0);
+    const indexRange = scans.length === 1 && scan['Node Type'] === 'Index Scan' && scan['Index Name'] === shape.index
+      && (scan['Actual Loops'] ?? 1) === 1 && read <= shape.limit && !nodes.some((node) => node['Node Type'] === 'Sort');
+    const verdict = indexRange
+      ? `one index range: ${scan['Index Name']}, ${read} rows read for a page of ${shape.limit}`
+      : `NOT one index range: ${scans.map((node) => `${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''} (${node['Actual Rows']} rows × ${node['Actual Loops']} loops, ${node['Rows Removed by Filter'] ?? 0} filtered out)`).join(', ')}${nodes.some((node) => node['Node Type'] === 'Sort') ? ', then a Sort' : ''}`;
+    const text = await explained('text');
+    // The plan tree, without the (long) query text above it.
+    const lines = text.split('\n');
+    const start = lines.findIndex((line) => line.includes('(cost='));
+    return { buffers, indexRange, verdict, plan: lines.slice(Math.max(0, start)).join('\n') };
+  } finally {
+    await sql.end();
+  }
 }

@@ -121,9 +121,11 @@ begin
     end if;
   end if;
   return query
-    select (private.chat_message_item(m, me)).*
+    -- In the from list, so the item is built once per row (`(f(m)).*` would call f once per column).
+    select item.*
     from public.chat_messages as m
-    where m.conversation_id = "conversationId"
+    cross join lateral private.chat_message_item(m, me) as item
+    where m.conversation_id = list_chat_messages."conversationId"
       and (cursor_message.id is null or (m.created_at, m.id) < (cursor_message.created_at, cursor_message.id))
     order by m.created_at desc, m.id desc
     limit page_size;

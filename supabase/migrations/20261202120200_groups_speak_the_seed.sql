@@ -109,9 +109,11 @@ begin
     end if;
   end if;
   return query
-    select (private.group_message_item(m, my_member)).*
+    -- In the from list, so the item is built once per row (`(f(m)).*` would call f once per column).
+    select item.*
     from public.group_messages as m
-    where m.group_id = "groupId"
+    cross join lateral private.group_message_item(m, my_member) as item
+    where m.group_id = list_group_messages."groupId"
       and (cursor_message.id is null or (m.created_at, m.id) < (cursor_message.created_at, cursor_message.id))
     order by m.created_at desc, m.id desc
     limit page_size;

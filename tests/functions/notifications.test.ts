@@ -5,7 +5,7 @@
  * who may send, the worker's exactly-once claiming with two workers, session reminders.
  */
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiKey } from '../../scripts/lib/tokens.ts';
 import { startPushService, type PushService, type SimulatedBrowser } from '../support/push-service.ts';
 import { succeeded } from '../support/data-api.ts';
@@ -386,10 +386,25 @@ describe('the delivery worker', () => {
     await adminSql()`select private.notify(${person.id}, 'system', 'Batch', 'One of many', '{}', null, false)`;
     const [{ queued }] = await adminSql()`select count(*)::int as queued from private.notification_jobs where user_id = ${person.id} and status = 'pending'`;
     expect(queued).toBe(300);
-    const [first, second] = await Promise.all([processDue('worker-a', vapidFromEnv()), processDue('worker-b', vapidFromEnv())]);
+    const warnings = vi.spyOn(console, 'warn');
+    let first, second;
+    try {
+      [first, second] = await Promise.all([processDue('worker-a', vapidFromEnv()), processDue('worker-b', vapidFromEnv())]);
+    } finally {
+      warnings.mockRestore();
+    }
     const delivered = browsers.map((browser) => receivedBy(browser).length);
     expect(delivered.filter((count) => count === 1)).toHaveLength(300);
     expect(first.pushes.sent + second.pushes.sent).toBeGreaterThanOrEqual(300);
+    // Outcomes were recorded in groups, none fell back to one transaction per job…
+    expect(warnings.mock.calls.filter(([line]) => String(line).includes('notification_finish_group_failed'))).toEqual([]);
+    // …and the VAPID header was signed once for this push service, not per push (each verified by the push service).
+    expect(new Set(browsers.flatMap((browser) => receivedBy(browser).map((entry) => entry.headers.authorization))).size).toBe(1);
+    expect(browsers.every((browser) => receivedBy(browser)[0].answeredWith === 201)).toBe(true);
+    // Every device's answer is recorded on it.
+    const answered = await adminSql()<{ count: number }[]>`
+      select count(*)::int as count from public.push_subscriptions where user_id = ${person.id} and last_status = 201 and last_used_at is not null`;
+    expect(answered[0].count).toBe(300);
     const jobs = await adminSql()<{ status: string; attempts: number; count: number }[]>`
       select status, attempts, count(*)::int as count from private.notification_jobs where user_id = ${person.id} group by status, attempts`;
     expect(jobs).toEqual([{ status: 'done', attempts: 1, count: 300 }]);
