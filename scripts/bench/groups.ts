@@ -18,9 +18,8 @@
 import type postgres from 'postgres';
 import { connect } from '../lib/stack.ts';
 import { dim } from '../lib/steps.ts';
-import { actAs, executionMs, executionTimes, nestedPlans, summarize, type Timing } from './measure.ts';
+import { actAs, executionMs, executionTimes, growthIterations, nestedPlans, type PageAtSize, pagePlan, printGrowthRows, settle, summarize, type Timing } from './measure.ts';
 import type { Ratios } from './ratios.ts';
-import { growthIterations, type PageAtSize, pagePlan, printGrowthRows, settle } from './wellbeing.ts';
 
 export type GroupFigures = {
   groups: number;

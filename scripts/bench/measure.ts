@@ -149,3 +149,99 @@ function requestOk(agent: Agent, url: URL, method: string, headers: Record<strin
     if (method !== 'GET') request.end(body);
   });
 }
+
+// Growth of a page with the data (issue 17's listGrowth parts): settling, sampling, plans and printing.
+
+/**
+ * Samples per size of a growth measurement (BENCH_GROWTH_QUERIES, 1000): more than BENCH_QUERIES, as a page takes well
+ * under a millisecond and the two sizes are timed minutes apart, so a p50 over a longer stretch of time is steadier.
+ */
+export const growthIterations = () => Number(process.env.BENCH_GROWTH_QUERIES ?? 1000);
+
+/**
+ * Settles the database before a growth measurement, the same way at both sizes, so that what was just filled does
+ * not weigh on one size's timing only: the tables vacuumed and analyzed (hint bits and visibility set now rather than
+ * by the first reads, statistics current, nothing left for autovacuum), a checkpoint (no flush of the fill's dirty
+ * pages during the timing), and no autovacuum worker running (waiting up to two minutes for one to finish).
+ */
+export async function settle(sql: postgres.Sql, tables: string[]): Promise<void> {
+  await sql.unsafe(`vacuum (analyze) ${tables.join(', ')}`);
+  await sql`checkpoint`;
+  for (let second = 0; second < 120; second += 1) {
+    const [{ workers }] = await sql<{ workers: number }[]>`select count(*)::int as workers from pg_stat_activity where backend_type = 'autovacuum worker'`;
+    if (workers === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** One size of a growth measurement: the page's p50/p99 in the database, the buffers a call touches and its plan. */
+export type PageAtSize = { mine: number; others: number; timing: Timing; page: PagePlan };
+
+/** Rows of a growth measurement: size, p50, p99, buffers a call touches, and whether the page is one index range. */
+export function printGrowthRows(rows: Array<[string, PageAtSize]>, whose: string): void {
+  console.log(`  ${'size'.padEnd(14)} ${`${whose}'s rows`.padStart(18)} ${"everyone else's".padStart(16)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'buffers'.padStart(8)}  plan`);
+  for (const [size, at] of rows) {
+    console.log(`  ${size.padEnd(14)} ${at.mine.toLocaleString('en-US').padStart(18)} ${at.others.toLocaleString('en-US').padStart(16)} ${at.timing.p50.toFixed(3).padStart(8)} ${at.timing.p99.toFixed(3).padStart(8)} ${String(at.page.buffers).padStart(8)}  ${at.page.verdict}`);
+  }
+}
+
+export type PagePlan = { buffers: number; indexRange: boolean; verdict: string; plan: string };
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows'?: number; 'Actual Loops'?: number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] };
+
+/**
+ * How one page is read, on one connection warmed up as the timed loop is (plpgsql caches a function's plans per
+ * session and may switch to a generic plan after five calls, so the first call's plan is not necessarily the one
+ * timed): the shared buffers one call touches, nested statements included (EXPLAIN (ANALYZE, BUFFERS) of the call),
+ * and the plan of the listing query inside the function (auto_explain, nested, with buffers), with whether it is one
+ * index range: a single Index Scan of `table` using `index`, no Sort, and no more rows read than the page holds.
+ */
+export async function pagePlan(url: string, claims: string, statement: string, shape: { table: string; index: string; limit: number; marker: string }): Promise<PagePlan> {
+  const logged: string[] = [];
+  const sql = connect(url, { max: 1, onnotice: (notice) => logged.push(String(notice.message)) });
+  try {
+    const buffers = await sql.begin(async (tx) => {
+      await actAs(tx, claims);
+      for (let warm = 0; warm < 10; warm += 1) await tx.unsafe(statement);
+      const [row] = await tx.unsafe(`explain (analyze, buffers, timing off, summary off, format json) ${statement}`);
+      const plan = (row['QUERY PLAN'] as Array<{ Plan: Record<string, number> }>)[0].Plan;
+      return plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
+    });
+    const explained = async (format: 'json' | 'text') => {
+      logged.length = 0;
+      await sql.begin(async (tx) => {
+        await tx`load 'auto_explain'`;
+        await tx`select set_config('auto_explain.log_min_duration', '0', true), set_config('auto_explain.log_nested_statements', 'on', true),
+                        set_config('auto_explain.log_analyze', 'on', true), set_config('auto_explain.log_timing', 'off', true),
+                        set_config('auto_explain.log_buffers', 'on', true), set_config('auto_explain.log_format', ${format}, true),
+                        set_config('client_min_messages', 'log', true)`;
+        await actAs(tx, claims);
+        await tx.unsafe(statement);
+      });
+      const found = logged.find((message) => message.includes(shape.marker));
+      if (!found) throw new Error(`no plan of a statement with "${shape.marker}" among ${logged.length} logged`);
+      return found.replace(/^duration: [\d.]+ ms\s+plan:\n/, '');
+    };
+    const root = (JSON.parse(await explained('json')) as { Plan: PlanNode }).Plan;
+    const nodes: PlanNode[] = [];
+    const walk = (node: PlanNode) => {
+      nodes.push(node);
+      for (const child of node.Plans ?? []) walk(child);
+    };
+    walk(root);
+    const scans = nodes.filter((node) => node['Relation Name'] === shape.table);
+    const [scan] = scans;
+    const read = (scan?.['Actual Rows'] ?? 0) + (scan?.['Rows Removed by Filter'] ?? 0);
+    const indexRange = scans.length === 1 && scan['Node Type'] === 'Index Scan' && scan['Index Name'] === shape.index
+      && (scan['Actual Loops'] ?? 1) === 1 && read <= shape.limit && !nodes.some((node) => node['Node Type'] === 'Sort');
+    const verdict = indexRange
+      ? `one index range: ${scan['Index Name']}, ${read} rows read for a page of ${shape.limit}`
+      : `NOT one index range: ${scans.map((node) => `${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''} (${node['Actual Rows']} rows × ${node['Actual Loops']} loops, ${node['Rows Removed by Filter'] ?? 0} filtered out)`).join(', ')}${nodes.some((node) => node['Node Type'] === 'Sort') ? ', then a Sort' : ''}`;
+    const text = await explained('text');
+    // The plan tree, without the (long) query text above it.
+    const lines = text.split('\n');
+    const start = lines.findIndex((line) => line.includes('(cost='));
+    return { buffers, indexRange, verdict, plan: lines.slice(Math.max(0, start)).join('\n') };
+  } finally {
+    await sql.end();
+  }
+}

@@ -333,9 +333,6 @@ declare
 begin
   perform private.require_argument("participantId", 'participantId');
   perform private.require_argument(reason, 'reason');
-  if reason is null then
-    raise exception 'A reason is required' using errcode = 'PT400';
-  end if;
   if char_length(description) > 2000 or cardinality(attached_ids) > 50 then
     raise exception 'A report has at most 2000 characters and 50 messages' using errcode = 'PT400';
   end if;
@@ -452,7 +449,7 @@ begin
   if me is null then
     raise exception 'No such conversation' using errcode = 'PT404';
   end if;
-  if stars is null or stars not between 1 and 5 or char_length(comment) > 1000 then
+  if stars not between 1 and 5 or char_length(comment) > 1000 then
     raise exception 'Rate with 1 to 5 stars and at most 1000 characters' using errcode = 'PT400';
   end if;
   if not exists (select 1 from public.chat_conversations as c where c.id = "conversationId" and c.ended_at is not null) then

@@ -739,3 +739,8 @@ comment on function public.schedule_group_session(uuid, text, timestamptz, integ
   'The group''s moderators (or admins) schedule a session; returns its id. The host is shown by the handle they have in the group now; a host whose new name is not listed yet gets 409 naming the hour.';
 revoke execute on function public.schedule_group_session(uuid, text, timestamptz, integer) from public, anon;
 grant execute on function public.schedule_group_session(uuid, text, timestamptz, integer) to authenticated;
+
+-- No function reads these any more: the message pages resolve their cursor from an id, and every message answer is
+-- a group_message_item.
+drop function private.check_keyset_cursor(timestamptz, uuid);
+drop function private.group_message_json(public.group_messages);

@@ -430,9 +430,6 @@ begin
   perform private.require_argument("userId", 'userId');
   perform private.require_argument(role, 'role');
   perform private.require_admin_acting_on_other("userId");
-  if role is null then
-    raise exception 'role is required' using errcode = 'PT400';
-  end if;
   update public.profiles as p set role = set_user_role.role where p.id = "userId";
   if not found then
     raise exception 'No such account' using errcode = 'PT404';
@@ -455,9 +452,6 @@ begin
   perform private.require_argument("userId", 'userId');
   perform private.require_argument(active, 'active');
   perform private.require_admin_acting_on_other("userId");
-  if active is null then
-    raise exception 'active is required' using errcode = 'PT400';
-  end if;
   update public.profiles as p set is_active = set_account_active.active where p.id = "userId";
   if not found then
     raise exception 'No such account' using errcode = 'PT404';
